@@ -1,0 +1,40 @@
+"""infolens: trustworthy estimates of entropy, mutual information and conditional MI.
+
+All estimates are :class:`Estimate` records in the requested units (nats by default).
+
+Examples
+--------
+>>> import numpy as np, infolens
+>>> rng = np.random.default_rng(0)
+>>> x = rng.standard_normal(3000)
+>>> est = infolens.mutual_information(x, x + rng.standard_normal(3000), method="ksg")
+>>> est.method, est.units, est.n_samples
+('ksg', 'nats', 3000)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from infolens import exceptions
+from infolens.estimators._base import Estimate
+from infolens.estimators.registry import available_methods, get_estimator_class
+from infolens.functional import (
+    conditional_mutual_information,
+    entropy,
+    mutual_information,
+)
+
+try:
+    __version__ = version("infolens")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Estimate",
+    "__version__",
+    "available_methods",
+    "conditional_mutual_information",
+    "entropy",
+    "exceptions",
+    "get_estimator_class",
+    "mutual_information",
+]

@@ -1,0 +1,78 @@
+"""The explicit registry of estimation methods.
+
+Names map to ``"module:Class"`` strings so that an estimator's module (and any optional
+dependency it needs) is imported only when the method is first used.
+"""
+
+import dataclasses
+import importlib
+from typing import Any
+
+from infolens._validation import check_choice
+from infolens.estimators._base import PROTOCOLS, Estimator, Quantity
+from infolens.exceptions import InvalidParameterError, UnsupportedQuantityError
+
+REGISTRY: dict[str, str] = {
+    "binning": "infolens.estimators.binning:BinningEstimator",
+    "frenzel_pompe": "infolens.estimators.frenzel_pompe:FrenzelPompeEstimator",
+    "gaussian": "infolens.estimators.gaussian:GaussianEstimator",
+    "gaussian_copula": "infolens.estimators.gaussian_copula:GaussianCopulaEstimator",
+    "kl": "infolens.estimators.kl:KozachenkoLeonenkoEstimator",
+    "ksg": "infolens.estimators.ksg:KSGEstimator",
+    "miller_madow": "infolens.estimators.miller_madow:MillerMadowEstimator",
+    "mixed_knn": "infolens.estimators.mixed_knn:MixedKNNEstimator",
+    "plugin": "infolens.estimators.plugin:PluginEstimator",
+}
+
+_QUANTITY_WORDS: dict[Quantity, str] = {
+    "entropy": "entropy",
+    "mutual_information": "mutual information",
+    "conditional_mutual_information": "conditional mutual information",
+}
+
+
+def available_methods(quantity: Quantity | None = None) -> list[str]:
+    """Return the sorted registry names, optionally only those estimating ``quantity``.
+
+    Examples
+    --------
+    >>> available_methods("entropy")
+    ['binning', 'gaussian', 'kl', 'miller_madow', 'plugin']
+    """
+    names = sorted(REGISTRY)
+    if quantity is None:
+        return names
+    return [name for name in names if issubclass(get_estimator_class(name), PROTOCOLS[quantity])]
+
+
+def get_estimator_class(method: str) -> type[Estimator]:
+    """Return the estimator class registered as ``method`` (imported on first use)."""
+    target = REGISTRY[check_choice(method, REGISTRY, name="method")]
+    module_name, class_name = target.split(":")
+    cls: type[Estimator] = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
+
+def make_estimator(method: str, quantity: Quantity | None = None, **params: Any) -> Estimator:
+    """Instantiate the estimator ``method`` with ``params``, checking it can estimate ``quantity``.
+
+    Raises
+    ------
+    ValueError
+        If the method is unknown, does not estimate ``quantity``, or gets unknown parameters.
+    """
+    cls = get_estimator_class(method)
+    if quantity is not None and not issubclass(cls, PROTOCOLS[quantity]):
+        others = ", ".join(repr(m) for m in available_methods(quantity))
+        raise UnsupportedQuantityError(
+            f"Method {method!r} does not estimate {_QUANTITY_WORDS[quantity]}. "
+            f"Methods that do: {others}."
+        )
+    accepted = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise InvalidParameterError(
+            f"Unknown parameter(s) {', '.join(repr(p) for p in unknown)} for method {method!r}. "
+            f"Accepted: {', '.join(repr(p) for p in accepted) or 'none'}."
+        )
+    return cls(**params)

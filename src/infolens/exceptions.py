@@ -1,0 +1,33 @@
+"""Exceptions and warnings raised by infolens.
+
+Every exception subclasses a built-in, so ``except ValueError`` keeps working for callers
+who do not know about infolens.
+"""
+
+
+class InfolensError(Exception):
+    """Base class of every error raised on purpose by infolens."""
+
+
+class InvalidInputError(InfolensError, ValueError):
+    """The data handed to an estimator is malformed (NaN, wrong shape, inconsistent lengths...)."""
+
+
+class InvalidDataTypeError(InfolensError, TypeError):
+    """The data handed to an estimator has a dtype the estimator cannot use."""
+
+
+class InvalidParameterError(InfolensError, ValueError):
+    """A hyper-parameter or option is outside its allowed range."""
+
+
+class InsufficientSamplesError(InvalidInputError):
+    """There are too few samples for the requested estimator settings."""
+
+
+class UnsupportedQuantityError(InfolensError, ValueError):
+    """The chosen method does not estimate the requested quantity (e.g. entropy with ``"ksg"``)."""
+
+
+class DegenerateDataWarning(UserWarning):
+    """The data are degenerate for the estimator (constant columns, repeated values...)."""
