@@ -1,0 +1,51 @@
+"""The explicit method registry."""
+
+import dataclasses
+
+import pytest
+
+from infolens.estimators import (
+    REGISTRY,
+    ConditionalMutualInformationEstimator,
+    EntropyEstimator,
+    MutualInformationEstimator,
+    available_methods,
+    get_estimator_class,
+)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_registered_method_imports_and_is_a_frozen_keyword_dataclass(name: str) -> None:
+    cls = get_estimator_class(name)
+    assert cls.name == name
+    assert dataclasses.is_dataclass(cls)
+    assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    assert all(f.kw_only for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    protocols = (
+        EntropyEstimator,
+        MutualInformationEstimator,
+        ConditionalMutualInformationEstimator,
+    )
+    assert any(issubclass(cls, p) for p in protocols)
+
+
+def test_available_methods_by_quantity() -> None:
+    assert available_methods("mutual_information") == [
+        "binning",
+        "gaussian",
+        "gaussian_copula",
+        "ksg",
+        "miller_madow",
+        "mixed_knn",
+        "plugin",
+    ]
+    assert available_methods("conditional_mutual_information") == [
+        "binning",
+        "frenzel_pompe",
+        "gaussian",
+        "gaussian_copula",
+        "miller_madow",
+        "mixed_knn",
+        "plugin",
+    ]
+    assert available_methods() == sorted(REGISTRY)
