@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from infolens._typing import ArrayLike, RNGLike
+from infolens._typing import ArrayLike, Quantity, RNGLike
 from infolens._units import check_units
 from infolens._validation import check_categorical
-from infolens.estimators._base import Estimate, Quantity
+from infolens.estimators._base import Estimate
 from infolens.estimators.registry import make_estimator
 from infolens.exceptions import InvalidDataTypeError
 

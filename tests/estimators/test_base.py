@@ -25,7 +25,8 @@ def test_estimate_converts_value_and_interval() -> None:
     nats = est.to("nats")
     assert nats.value == pytest.approx(2 * math.log(2), abs=1e-15)
     assert nats.ci == pytest.approx((math.log(2), 3 * math.log(2)), abs=1e-15)
-    assert nats.units == "nats" and nats.ci_level == 0.95
+    assert nats.units == "nats"
+    assert nats.ci_level == 0.95
     assert nats.to("bits").value == pytest.approx(2.0, abs=1e-15)
 
 

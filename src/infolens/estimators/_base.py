@@ -3,12 +3,11 @@
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from infolens._typing import ArrayLike, RNGLike
+from infolens._typing import ArrayLike, Quantity, RNGLike
 from infolens._units import check_units, convert
 
-Quantity = Literal["entropy", "mutual_information", "conditional_mutual_information"]
 QUANTITIES: tuple[Quantity, ...] = (
     "entropy",
     "mutual_information",

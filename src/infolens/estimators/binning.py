@@ -6,14 +6,14 @@ from typing import final
 
 import numpy as np
 
-from infolens._typing import ArrayLike, FloatArray, IntArray, RNGLike
+from infolens._typing import ArrayLike, FloatArray, IntArray, Quantity, RNGLike
 from infolens._validation import (
     check_array,
     check_consistent_length,
     check_int,
     check_positive_real,
 )
-from infolens.estimators._base import Estimate, Estimator, Quantity
+from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._discrete import discrete_information, joint_codes
 from infolens.exceptions import InvalidInputError, InvalidParameterError
 

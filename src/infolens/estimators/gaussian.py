@@ -7,9 +7,9 @@ from typing import final
 import numpy as np
 from scipy.special import digamma
 
-from infolens._typing import ArrayLike, FloatArray, RNGLike
+from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_min_samples
-from infolens.estimators._base import Estimate, Estimator, Quantity
+from infolens.estimators._base import Estimate, Estimator
 from infolens.exceptions import InvalidInputError
 
 _LOG_2PI_E = float(np.log(2 * np.pi * np.e))

@@ -5,9 +5,9 @@ from typing import final
 
 import numpy as np
 
-from infolens._typing import ArrayLike, FloatArray, RNGLike
+from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
 from infolens._validation import check_array, check_consistent_length
-from infolens.estimators._base import Estimate, Estimator, Quantity
+from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,

@@ -8,8 +8,9 @@ import dataclasses
 import importlib
 from typing import Any
 
+from infolens._typing import Quantity
 from infolens._validation import check_choice
-from infolens.estimators._base import PROTOCOLS, Estimator, Quantity
+from infolens.estimators._base import PROTOCOLS, Estimator
 from infolens.exceptions import InvalidParameterError, UnsupportedQuantityError
 
 REGISTRY: dict[str, str] = {
