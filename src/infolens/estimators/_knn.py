@@ -9,6 +9,7 @@ so a faster backend only has to change it. Counting conventions, used everywhere
   ``rho > 0``, *inclusive* (``distance == 0``) when ``rho == 0`` (the tie rule of Gao et al.).
 """
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ from scipy.special import digamma
 
 from infolens._typing import FloatArray
 from infolens._validation import check_int, check_min_samples
-from infolens.exceptions import InvalidParameterError
+from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
 
 Metric = Literal["max", "euclidean"]
 _MINKOWSKI_P = {"max": np.inf, "euclidean": 2.0}
@@ -75,6 +76,32 @@ def kth_neighbor(
     is_self[~is_self.any(axis=1), -1] = True  # self not among the k + 1 (ties): drop the farthest
     neighbors = idx[~is_self].reshape(len(points), k)
     return np.asarray(dist[:, k], dtype=np.float64), neighbors
+
+
+def joint_neighbors_breaking_ties(
+    arrays: list[FloatArray], *, k: int, n_jobs: int, rng: np.random.Generator, owner: str
+) -> tuple[list[FloatArray], FloatArray, NDArray[np.intp], bool]:
+    """Find the k-th joint neighbours; if some are at distance zero, jitter the data and redo.
+
+    KSG-type counts are meaningless when a sample repeats k or more times. Following Kraskov et
+    al., noise of relative amplitude 1e-10 (from ``rng``, so reproducible) breaks the ties, with a
+    :class:`~infolens.exceptions.DegenerateDataWarning`. Returns the (possibly jittered) arrays,
+    ``rho``, the neighbour indices and whether noise was added.
+    """
+    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs)
+    n_tied = int((rho == 0.0).sum())
+    if not n_tied:
+        return arrays, rho, neighbors, False
+    warnings.warn(
+        f"{owner}: {n_tied} of {len(rho)} samples have their k={k}-th neighbour at distance "
+        "zero (repeated values); noise of relative amplitude 1e-10 was added to break the ties. "
+        "Use method='mixed_knn' to treat repeated values exactly.",
+        DegenerateDataWarning,
+        stacklevel=3,
+    )
+    arrays = [jitter(a, rng) for a in arrays]
+    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs)
+    return arrays, rho, neighbors, True
 
 
 def count_within(

@@ -1,23 +1,18 @@
 """Frenzel–Pompe k-nearest-neighbour estimator of conditional mutual information."""
 
-import warnings
 from dataclasses import dataclass
 from typing import final
 
-import numpy as np
-
-from infolens._typing import ArrayLike, FloatArray, RNGLike
+from infolens._typing import ArrayLike, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_rng
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
-    jitter,
+    joint_neighbors_breaking_ties,
     ksg_terms,
-    kth_neighbor,
     standardize,
 )
-from infolens.exceptions import DegenerateDataWarning
 
 
 @final
@@ -74,21 +69,11 @@ class FrenzelPompeEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         if self.standardize:
             arrays = [standardize(a) for a in arrays]
-        rho: FloatArray | None
-        rho, _ = kth_neighbor(np.hstack(arrays), self.k, n_jobs=self.n_jobs)
-        n_tied = int((rho == 0.0).sum())
-        if n_tied:
-            warnings.warn(
-                f"{n_tied} of {n} samples have their k={self.k}-th neighbour at distance zero "
-                "(repeated values); noise of relative amplitude 1e-10 was added to break the "
-                "ties. Use method='mixed_knn' to treat repeated values exactly.",
-                DegenerateDataWarning,
-                stacklevel=2,
-            )
-            arrays = [jitter(a, generator) for a in arrays]
-            rho = None
+        arrays, rho, _, jittered = joint_neighbors_breaking_ties(
+            arrays, k=self.k, n_jobs=self.n_jobs, rng=generator, owner="FrenzelPompeEstimator"
+        )
         xa, ya, za = arrays
         value = float(ksg_terms(xa, ya, za, k=self.k, n_jobs=self.n_jobs, rho=rho).mean())
         return self._estimate(
-            value, n_samples=n, quantity="conditional_mutual_information", jitter=bool(n_tied)
+            value, n_samples=n, quantity="conditional_mutual_information", jitter=jittered
         )

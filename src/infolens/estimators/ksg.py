@@ -1,6 +1,5 @@
 """Kraskov–Stögbauer–Grassberger (KSG) estimators of mutual information."""
 
-import warnings
 from dataclasses import dataclass
 from typing import final
 
@@ -14,12 +13,11 @@ from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
     count_within,
-    jitter,
+    joint_neighbors_breaking_ties,
     ksg_terms,
-    kth_neighbor,
     standardize,
 )
-from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
+from infolens.exceptions import InvalidParameterError
 
 
 @final
@@ -87,25 +85,14 @@ class KSGEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         if self.standardize:
             xa, ya = standardize(xa), standardize(ya)
-        rho, neighbors = kth_neighbor(np.hstack((xa, ya)), self.k, n_jobs=self.n_jobs)
-        n_tied = int((rho == 0.0).sum())
-        if n_tied:
-            warnings.warn(
-                f"{n_tied} of {n} samples have their k={self.k}-th neighbour at distance zero "
-                "(repeated values); KSG added noise of relative amplitude 1e-10 to break the "
-                "ties. Use method='mixed_knn' to treat repeated values exactly.",
-                DegenerateDataWarning,
-                stacklevel=2,
-            )
-            xa, ya = jitter(xa, generator), jitter(ya, generator)
-            rho, neighbors = kth_neighbor(np.hstack((xa, ya)), self.k, n_jobs=self.n_jobs)
+        (xa, ya), rho, neighbors, jittered = joint_neighbors_breaking_ties(
+            [xa, ya], k=self.k, n_jobs=self.n_jobs, rng=generator, owner="KSGEstimator"
+        )
         if self.variant == 1:
             value = float(ksg_terms(xa, ya, None, k=self.k, n_jobs=self.n_jobs, rho=rho).mean())
         else:
             value = self._variant2(xa, ya, neighbors)
-        return self._estimate(
-            value, n_samples=n, quantity="mutual_information", jitter=bool(n_tied)
-        )
+        return self._estimate(value, n_samples=n, quantity="mutual_information", jitter=jittered)
 
     def _variant2(self, x: FloatArray, y: FloatArray, neighbors: IntArray) -> float:
         def psi_count(points: FloatArray) -> FloatArray:
