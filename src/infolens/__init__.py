@@ -14,7 +14,8 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
-from infolens import exceptions
+from infolens import discrete, exceptions, kernel
+from infolens.discrete.pid import pid_from_samples as pid
 from infolens.estimators._base import Estimate
 from infolens.estimators.registry import available_methods, get_estimator_class
 from infolens.functional import (
@@ -33,8 +34,11 @@ __all__ = [
     "__version__",
     "available_methods",
     "conditional_mutual_information",
+    "discrete",
     "entropy",
     "exceptions",
     "get_estimator_class",
+    "kernel",
     "mutual_information",
+    "pid",
 ]

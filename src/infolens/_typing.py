@@ -9,8 +9,14 @@ from numpy.typing import NDArray
 ArrayLike: TypeAlias = Any
 #: A seed, a generator, or ``None`` (fresh entropy), normalised by :func:`numpy.random.default_rng`.
 RNGLike: TypeAlias = int | np.random.Generator | None
-#: The information quantities an estimator can estimate.
-Quantity: TypeAlias = Literal["entropy", "mutual_information", "conditional_mutual_information"]
+#: What an ``Estimate`` measures (the last two: kernel divergences and HSIC-type dependence).
+Quantity: TypeAlias = Literal[
+    "entropy",
+    "mutual_information",
+    "conditional_mutual_information",
+    "divergence",
+    "dependence",
+]
 #: Units of information accepted at the public boundary.
 Units: TypeAlias = Literal["nats", "bits"]
 #: A two-dimensional float64 sample matrix of shape ``(n_samples, dim)``.

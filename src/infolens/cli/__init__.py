@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 import infolens
-from infolens.cli import demo, estimate, methods
+from infolens.cli import demo, estimate, methods, pid
 
 app = typer.Typer(
     name="infolens",
@@ -25,6 +25,7 @@ app = typer.Typer(
 app.command("estimate", cls=estimate.EstimateCommand)(estimate.estimate)
 app.command("methods")(methods.methods)
 app.command("demo")(demo.demo)
+app.command("pid")(pid.pid)
 
 
 def _show_version(value: bool) -> None:
