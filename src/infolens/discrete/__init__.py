@@ -6,6 +6,7 @@ samples with :func:`pmf_from_samples`.
 
 from infolens.discrete._pmf import check_pmf, marginal, pmf_from_samples
 from infolens.discrete.coupling import coupling_lower_bound, greedy_coupling, majorization_meet
+from infolens.discrete.fairness import FairnessDecomposition, fairness_decomposition
 from infolens.discrete.measures import (
     co_information,
     conditional_entropy,
@@ -22,6 +23,7 @@ from infolens.discrete.measures import (
 from infolens.discrete.pid import PIDResult, pid, pid_from_samples
 
 __all__ = [
+    "FairnessDecomposition",
     "PIDResult",
     "check_pmf",
     "co_information",
@@ -30,6 +32,7 @@ __all__ = [
     "coupling_lower_bound",
     "dual_total_correlation",
     "entropy",
+    "fairness_decomposition",
     "greedy_coupling",
     "interaction_information",
     "joint_entropy",
