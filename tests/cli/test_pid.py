@@ -40,10 +40,14 @@ def test_pid_matches_the_python_api_with_broja(run_cli: RunCLI, tmp_path: Path) 
     assert "synergy" in table.stdout
 
 
-def test_pid_bins_float_columns_and_reports_errors_in_one_line(run_cli: RunCLI, tmp_path: Path) -> None:
+def test_pid_bins_float_columns_and_reports_errors_in_one_line(
+    run_cli: RunCLI, tmp_path: Path
+) -> None:
     csv = _gate_csv(tmp_path)
     done = run_cli("pid", f"{csv}:a", f"{csv}:noise", f"{csv}:xor", "--bins", "2", "--json")
     assert done.returncode == 0, done.stderr
     bad = run_cli("pid", f"{csv}:a", f"{csv}:b", f"{csv}:xor", "--measure", "imin")
     assert bad.returncode == 1
-    assert bad.stderr.strip() == "Error: Unknown measure 'imin'. Available: 'broja', 'williams_beer'."
+    assert (
+        bad.stderr.strip() == "Error: Unknown measure 'imin'. Available: 'broja', 'williams_beer'."
+    )

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 import infolens
-from infolens.cli import demo, estimate, methods, pid
+from infolens.cli import demo, estimate, infoplane, methods, pid
 
 app = typer.Typer(
     name="infolens",
@@ -26,6 +26,7 @@ app.command("estimate", cls=estimate.EstimateCommand)(estimate.estimate)
 app.command("methods")(methods.methods)
 app.command("demo")(demo.demo)
 app.command("pid")(pid.pid)
+app.add_typer(infoplane.app, name="infoplane")
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,319 @@
+"""Reproductions of the classic information-plane experiments (specs R1–R4, R6).
+
+Each reproduction trains the 12-bit network of Shwartz-Ziv & Tishby for some seeds (in parallel
+processes, resumable), saves the activations of every scheduled epoch, applies its estimators
+post hoc, evaluates its pass criteria on the seed-mean curves and writes ``summary.json``,
+``records.db``, ``plane.png`` and ``report.html`` into the output folder.
+"""
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from infolens.infoplane.curves import Curves, compression, seed_mean_curves
+from infolens.infoplane.measures import (
+    AdaptiveBinning,
+    FixedBinning,
+    KDEBound,
+    LayerEstimator,
+    RangeBinning,
+)
+from infolens.infoplane.schedule import idnns_epochs
+from infolens.infoplane.store import PlaneStore
+from infolens.infoplane.tracker import estimate_saved, estimator_key, saved_epochs
+
+Criteria = Callable[[dict[str, Curves]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One information plane of a reproduction: a trained activation and an estimator."""
+
+    activation: str
+    estimator: LayerEstimator
+    label: str
+    max_epochs_estimated: int | None = None  # KDE is O(P^2): estimate a log-spaced subset
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """A named experiment: its panels and its pass criteria (on seed-mean curves, in bits)."""
+
+    name: str
+    description: str
+    panels: tuple[Panel, ...]
+    criteria: Criteria
+
+
+def _tishby_criteria(curves: dict[str, Curves]) -> dict[str, Any]:
+    tanh = curves["tanh, 30 bins in [-1, 1]"]
+    layers = list(tanh)
+    checks: dict[str, Any] = {}
+    for layer, need in ((layers[-2], 4.0), (layers[-1], 2.0)):
+        c = compression(tanh[layer])
+        checks[f"layer {layer} rises then falls by >= {need} bits"] = {
+            "rise_bits": c["rise"],
+            "drop_bits": c["drop"],
+            "peak_epoch": c["peak_epoch"],
+            "pass": c["rise"] > 0 and c["drop"] >= need,
+        }
+    final_ty = {layer: float(tanh[layer]["i_ty"][-1]) for layer in layers}
+    checks["final I(T;Y) >= 0.95 bits in every layer"] = {
+        "final_i_ty": final_ty,
+        "pass": min(final_ty.values()) >= 0.95,
+    }
+    return checks
+
+
+def _relu_criteria(curves: dict[str, Curves]) -> dict[str, Any]:
+    relu = curves["ReLU, 100 bins in [0, global max]"]
+    hidden = list(relu)[:-1]
+    first_last = {k: (float(relu[k]["i_xt"][0]), float(relu[k]["i_xt"][-1])) for k in hidden}
+    return {
+        "no hidden ReLU layer ends below its epoch-0 I(X;T)": {
+            "first_last_bits": first_last,
+            "pass": all(last >= first for first, last in first_last.values()),
+        }
+    }
+
+
+def _n_compressing(panel: dict[str, Curves], threshold: float) -> int:
+    return sum(compression(c)["drop"] >= threshold for c in panel.values())
+
+
+def _bin_placement_criteria(curves: dict[str, Curves]) -> dict[str, Any]:
+    even = _n_compressing(curves["tanh, 30 bins in [-1, 1]"], 1.0)
+    net = _n_compressing(curves["tanh, bins even in net input"], 1.0)
+    return {
+        "fewer layers compress (drop >= 1 bit) with bins even in net input": {
+            "compressing_even_in_activity": even,
+            "compressing_even_in_net_input": net,
+            "pass": net < even,
+        }
+    }
+
+
+def _kde_criteria(curves: dict[str, Curves]) -> dict[str, Any]:
+    tanh = _n_compressing(curves["tanh, KDE upper, noise variance 0.1"], 0.5)
+    relu_panel = curves["ReLU, KDE upper, noise variance 0.1"]
+    relu = _n_compressing(dict(list(relu_panel.items())[:-1]), 0.5)
+    return {
+        "tanh compresses and hidden ReLU layers do not (KDE, drop >= 0.5 bit)": {
+            "compressing_tanh_layers": tanh,
+            "compressing_relu_hidden_layers": relu,
+            "pass": tanh >= 1 and relu == 0,
+        }
+    }
+
+
+def _adaptive_criteria(curves: dict[str, Curves]) -> dict[str, Any]:
+    adaptive = curves["ReLU, adaptive (entropy-based) bins"]
+    hidden = dict(list(adaptive.items())[:-1])
+    drops = {layer: compression(c)["drop"] for layer, c in hidden.items()}
+    return {
+        "adaptive binning shows compression in a hidden ReLU layer (drop >= 0.5 bit)": {
+            "drop_bits": drops,
+            "pass": max(drops.values()) >= 0.5,
+        }
+    }
+
+
+_TANH = Panel("tanh", FixedBinning(), "tanh, 30 bins in [-1, 1]")
+_RELU = Panel(
+    "relu", RangeBinning(n_edges=100, scope="global"), "ReLU, 100 bins in [0, global max]"
+)
+REPRODUCTIONS: dict[str, Reproduction] = {
+    r.name: r
+    for r in (
+        Reproduction(
+            "tishby", "R1: Shwartz-Ziv & Tishby, tanh, 30 fixed bins", (_TANH,), _tishby_criteria
+        ),
+        Reproduction(
+            "saxe-relu", "R2: Saxe et al., ReLU, one global bin range", (_RELU,), _relu_criteria
+        ),
+        Reproduction(
+            "bin-placement",
+            "R3: the same tanh run, bins even in net input",
+            (
+                _TANH,
+                Panel(
+                    "tanh",
+                    FixedBinning(edges=tuple(np.unique(np.tanh(np.linspace(-50, 50, 300))))),
+                    "tanh, bins even in net input",
+                ),
+            ),
+            _bin_placement_criteria,
+        ),
+        Reproduction(
+            "kde",
+            "R4: Saxe et al.'s KDE upper bound, tanh vs ReLU",
+            (
+                Panel(
+                    "tanh", KDEBound(noise_variance=0.1), "tanh, KDE upper, noise variance 0.1", 40
+                ),
+                Panel(
+                    "relu", KDEBound(noise_variance=0.1), "ReLU, KDE upper, noise variance 0.1", 40
+                ),
+                Panel(
+                    "tanh",
+                    KDEBound(noise_variance=1e-3),
+                    "tanh, KDE upper, noise variance 0.001",
+                    40,
+                ),
+            ),
+            _kde_criteria,
+        ),
+        Reproduction(
+            "adaptive",
+            "R6: Chelombiev et al., adaptive binning of ReLU layers",
+            (
+                Panel(
+                    "relu",
+                    AdaptiveBinning(n_bins=30, low=0.0),
+                    "ReLU, adaptive (entropy-based) bins",
+                ),
+                _RELU,
+            ),
+            _adaptive_criteria,
+        ),
+    )
+}
+
+
+def _train_one(
+    activation: str, epochs: int, seed: int, run_dir: str, data: str | None
+) -> dict[str, float]:
+    import torch
+
+    from infolens.infoplane.tishby import TrainingConfig, train
+    from infolens.infoplane.tracker import InformationPlane
+
+    torch.set_num_threads(1)
+    schedule = idnns_epochs(epochs)
+
+    def factory(model: Any, inputs: Any, labels: Any) -> InformationPlane:
+        return InformationPlane(
+            model,
+            layers=model.representation_layers,
+            inputs=inputs,
+            labels=labels,
+            estimators=(),
+            epochs=schedule,
+            activations_dir=Path(run_dir) / "activations",
+        )
+
+    config = TrainingConfig(activation=activation, epochs=epochs)
+    return train(config, seed=seed, run_dir=run_dir, plane_factory=factory, data=data)
+
+
+def reproduce(
+    name: str,
+    *,
+    epochs: int = 10_000,
+    seeds: int = 5,
+    out: str | Path | None = None,
+    data: str | Path | None = None,
+    n_jobs: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the reproduction ``name`` and return its summary (also written to ``out``).
+
+    Seeds run in parallel processes (``n_jobs``, default: the number of cores). Re-running with
+    the same ``out`` resumes: finished epochs, activations and records are reused.
+    """
+    from infolens._validation import check_choice, check_int
+    from infolens.infoplane.report import write_report
+    from infolens.infoplane.tishby import load_var_u
+
+    check_choice(name, REPRODUCTIONS, name="reproduction")
+    check_int(epochs, name="epochs", owner="reproduce", low=2)
+    check_int(seeds, name="seeds", owner="reproduce")
+    spec = REPRODUCTIONS[name]
+    folder = Path(out) if out is not None else Path("infoplane-" + name)
+    folder.mkdir(parents=True, exist_ok=True)
+    _, labels = load_var_u(data)  # fails early, with a clear message, if the data are missing
+    say = progress or (lambda message: None)
+    activations = sorted({p.activation for p in spec.panels})
+    jobs = [(a, s) for a in activations for s in range(seeds)]
+    run_dirs = {(a, s): folder / f"{a}-seed{s}" for a, s in jobs}
+    workers = min(len(jobs), n_jobs or os.cpu_count() or 1)
+    say(f"training {len(jobs)} run(s) of {epochs} epochs on {workers} process(es)")
+    if workers == 1:
+        training = {
+            f"{a}-seed{s}": _train_one(
+                a, epochs, s, str(run_dirs[(a, s)]), None if data is None else str(data)
+            )
+            for a, s in jobs
+        }
+    else:  # spawned workers: safe whatever threads the parent has started
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {
+                job: pool.submit(
+                    _train_one,
+                    job[0],
+                    epochs,
+                    job[1],
+                    str(run_dirs[job]),
+                    None if data is None else str(data),
+                )
+                for job in jobs
+            }
+            training = {f"{a}-seed{s}": f.result() for (a, s), f in futures.items()}
+    say("estimating")
+    curves: dict[str, dict[str, Curves]] = {}
+    with PlaneStore(folder / "records.db") as store:
+        for panel in spec.panels:
+            for seed in range(seeds):
+                run_dir = run_dirs[(panel.activation, seed)] / "activations"
+                chosen = saved_epochs(run_dir)
+                if panel.max_epochs_estimated and len(chosen) > panel.max_epochs_estimated:
+                    picks = np.unique(
+                        np.geomspace(1, len(chosen), panel.max_epochs_estimated).astype(int) - 1
+                    )
+                    chosen = [chosen[i] for i in picks] + (
+                        [chosen[-1]] if chosen[-1] not in chosen else []
+                    )
+                estimate_saved(
+                    run_dir,
+                    labels,
+                    [panel.estimator],
+                    store=store,
+                    run_id=f"{name}/{panel.activation}",
+                    seed=seed,
+                    epochs=chosen,
+                )
+            records = [
+                r
+                for r in store.records(f"{name}/{panel.activation}")
+                if r.estimator == estimator_key(panel.estimator)
+            ]
+            curves[panel.label] = seed_mean_curves(records)
+    checks = spec.criteria(curves)
+    summary = {
+        "reproduction": name,
+        "description": spec.description,
+        "epochs": epochs,
+        "seeds": seeds,
+        "passed": all(c["pass"] for c in checks.values()),
+        "criteria": checks,
+        "training": training,
+        "estimators": {p.label: p.estimator.config() for p in spec.panels},
+        "samples": "all 4096 input patterns (train and test), captured before each epoch's updates",
+    }
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+    write_report(folder, spec.description, curves, summary)
+    say(f"wrote {folder / 'report.html'}")
+    return summary
+
+
+def available() -> Sequence[str]:
+    """Names of the reproductions."""
+    return sorted(REPRODUCTIONS)

@@ -1,0 +1,129 @@
+"""Reproductions at a tiny size: every artefact is written, criteria evaluated, reruns resume."""
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from infolens.infoplane import PlaneStore
+from infolens.infoplane.reproduce import REPRODUCTIONS, reproduce
+from infolens.infoplane.schedule import idnns_epochs
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
+
+
+@pytest.fixture(scope="module")
+def tishby_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("tishby")
+    summary = reproduce("tishby", epochs=25, seeds=2, out=out, data=DATA, n_jobs=1)
+    return out, summary
+
+
+def test_reproduction_writes_records_summary_and_report(
+    tishby_run: tuple[Path, dict[str, Any]],
+) -> None:
+    out, summary = tishby_run
+    assert {p.name for p in out.iterdir()} >= {
+        "records.db",
+        "summary.json",
+        "report.html",
+        "plane.png",
+    }
+    assert json.loads((out / "summary.json").read_text())["criteria"] == json.loads(
+        json.dumps(summary["criteria"])
+    )
+    assert summary["seeds"] == 2
+    assert len(summary["criteria"]) == 3
+    assert isinstance(summary["passed"], bool)
+    with PlaneStore(out / "records.db") as store:
+        records = store.records()
+    assert len(records) == 2 * len(idnns_epochs(25)) * 6  # seeds x captured epochs x layers
+    first = [r for r in records if r.seed == 0 and r.epoch == 0]
+    assert first[0].i_xt == pytest.approx(12.0, abs=0.01)  # 10 tanh units resolve all 4096 inputs
+    assert all(r.config["estimator"] == "binning" for r in records)
+
+
+def test_rerun_resumes_without_recomputing(tishby_run: tuple[Path, dict[str, Any]]) -> None:
+    out, summary = tishby_run
+    before = (out / "records.db").stat().st_size
+    again = reproduce("tishby", epochs=25, seeds=2, out=out, data=DATA, n_jobs=1)
+    assert again["criteria"] == summary["criteria"]
+    with PlaneStore(out / "records.db") as store:
+        assert len(store.records()) == 2 * len(idnns_epochs(25)) * 6
+    assert (out / "records.db").stat().st_size >= before
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+        self.titles = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.urls += [v or "" for k, v in attrs if k in ("src", "href")]
+        self.titles += tag == "title"
+
+
+def test_report_is_self_contained_with_hover_points(
+    tishby_run: tuple[Path, dict[str, Any]],
+) -> None:
+    out, _ = tishby_run
+    parser = _Collector()
+    parser.feed((out / "report.html").read_text())
+    assert "svg" in parser.tags
+    assert "table" in parser.tags
+    n_points = len(idnns_epochs(25)) * 6
+    assert parser.tags.count("circle") == n_points  # one hoverable point per epoch and layer
+    assert parser.titles > n_points
+    assert all(u.startswith("data:image/png;base64,") for u in parser.urls)
+
+
+def test_report_renders_in_headless_chromium(
+    tishby_run: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    chromium = shutil.which("chromium")
+    if chromium is None:  # .ci/run installs Debian's chromium, so CI always runs this
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    out, _ = tishby_run
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,900",
+         (out / "report.html").as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    from matplotlib.image import imread
+
+    pixels = imread(shot)
+    assert pixels.shape[0] == 900
+    assert np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0).shape[0] > 50  # not blank
+
+
+def test_unknown_reproduction_and_missing_data_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "Unknown reproduction 'tisby'. Available: 'adaptive', 'bin-placement', 'kde', 'saxe-relu', 'tishby'."
+        ),
+    ):
+        reproduce("tisby", out=tmp_path)
+    with pytest.raises(ValueError, match=re.escape("The 12-bit dataset was not found at")):
+        reproduce("tishby", epochs=5, seeds=1, out=tmp_path, data=tmp_path / "missing.mat")
+
+
+@pytest.mark.parametrize("name", ["saxe-relu", "bin-placement", "kde", "adaptive"])
+def test_every_other_reproduction_runs_at_a_tiny_size(name: str, tmp_path: Path) -> None:
+    epochs = 2 if name == "kde" else 5  # KDE costs O(4096^2) per layer and epoch
+    summary = reproduce(name, epochs=epochs, seeds=1, out=tmp_path, data=DATA, n_jobs=1)
+    assert set(summary["estimators"]) == {p.label for p in REPRODUCTIONS[name].panels}
+    assert all("pass" in check for check in summary["criteria"].values())
+    assert (tmp_path / "report.html").exists()
