@@ -23,3 +23,15 @@ def rounded_normal(n: int, rng: np.random.Generator) -> tuple[FloatArray, FloatA
     xy = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.8], [0.8, 1.0]], size=n)
     rounded = np.round(xy)
     return rounded[:, 0], rounded[:, 1]
+
+
+#: Python source that makes ``import torch`` fail, as on a machine without the torch extra.
+#: (Setting ``sys.modules['torch'] = None`` is not enough: scipy then finds a bogus module.)
+HIDE_TORCH = (
+    "import sys, importlib.abc\n"
+    "class _NoTorch(importlib.abc.MetaPathFinder):\n"
+    "    def find_spec(self, name, path, target=None):\n"
+    "        if name == 'torch' or name.startswith('torch.'):\n"
+    "            raise ImportError('No module named torch (hidden by the test)')\n"
+    "sys.meta_path.insert(0, _NoTorch())\n"
+)

@@ -2,13 +2,15 @@
 
 import re
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
 
 import infolens
+from infolens.estimators.registry import TORCH_METHODS
 from infolens.exceptions import InfolensError
-from tests.helpers import ROUNDED_NORMAL_MI, correlated_gaussian, rounded_normal
+from tests.helpers import HIDE_TORCH, ROUNDED_NORMAL_MI, correlated_gaussian, rounded_normal
 
 
 @pytest.fixture
@@ -17,7 +19,12 @@ def xy() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-@pytest.mark.parametrize("method", infolens.available_methods("mutual_information"))
+CLASSICAL_MI = [
+    m for m in infolens.available_methods("mutual_information") if m not in TORCH_METHODS
+]
+
+
+@pytest.mark.parametrize("method", CLASSICAL_MI)
 def test_every_mi_method_returns_a_complete_estimate(
     method: str, xy: tuple[np.ndarray, np.ndarray]
 ) -> None:
@@ -178,7 +185,7 @@ def test_params_are_recorded_and_forwarded(xy: tuple[np.ndarray, np.ndarray]) ->
         (
             lambda: infolens.mutual_information([1.0], [2.0], method="ksgg"),
             ValueError,
-            "Unknown method 'ksgg'. Available: 'binning', 'frenzel_pompe', 'gaussian', 'gaussian_copula', 'kl', 'ksg', 'miller_madow', 'mixed_knn', 'plugin'.",
+            "Unknown method 'ksgg'. Available: 'binning', 'club', 'dv', 'frenzel_pompe', 'gaussian', 'gaussian_copula', 'infonce', 'js', 'kl', 'ksg', 'miller_madow', 'mine', 'mixed_knn', 'nwj', 'plugin', 'smile', 'wdm'.",
         ),
         (
             lambda: infolens.entropy([1.0], units="bytes"),
@@ -228,3 +235,30 @@ def test_mi_is_symmetric_through_the_api(method: str, xy: tuple[np.ndarray, np.n
         a = infolens.mutual_information(x, y, method=method).value
         b = infolens.mutual_information(y, x, method=method).value
     assert a == pytest.approx(b, abs=1e-12)
+
+
+@pytest.mark.parametrize("method", sorted(TORCH_METHODS))
+def test_neural_methods_run_through_the_front_door(method: str) -> None:
+    # Small and fast: the accuracy of each bound is tested in tests/estimators/neural.
+    x, y, _ = correlated_gaussian(600, 1, 0.8, np.random.default_rng(0))
+    params: dict[str, Any] = {"verbose": False, "max_steps": 40, "batch_size": 64, "hidden": (16,)}
+    first = infolens.mutual_information(x, y, method=method, rng=3, **params)
+    assert first.method == method
+    assert np.isfinite(first.value)
+    assert infolens.mutual_information(x, y, method=method, rng=3, **params).value == first.value
+
+
+def test_neural_methods_need_torch_and_say_so() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        HIDE_TORCH + "import infolens\n"
+        "assert 'infonce' in infolens.available_methods('mutual_information')\n"
+        "try:\n"
+        "    infolens.mutual_information([0.1, 0.2, 0.3], [1.0, 2.0, 0.5], method='infonce')\n"
+        "except ImportError as err:\n"
+        "    print(err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'infolens[torch]'" in out.stdout

@@ -4,13 +4,13 @@ import subprocess
 import sys
 
 import infolens
+from tests.helpers import HIDE_TORCH
 
 
 def test_import_works_without_torch_and_without_the_cli_dependencies() -> None:
     # Block torch (as if not installed) and check that neither torch, typer nor rich is imported.
     code = (
-        "import sys; sys.modules['torch'] = None\n"
-        "import infolens, numpy as np\n"
+        HIDE_TORCH + "import infolens, numpy as np\n"
         "est = infolens.mutual_information(np.arange(20.0), np.arange(20.0) ** 2, method='ksg')\n"
         "assert est.value > 0\n"
         "loaded = {m.split('.')[0] for m, mod in sys.modules.items() if mod is not None}\n"

@@ -31,3 +31,15 @@ class UnsupportedQuantityError(InfolensError, ValueError):
 
 class DegenerateDataWarning(UserWarning):
     """The data are degenerate for the estimator (constant columns, repeated values...)."""
+
+
+class BoundSaturationWarning(UserWarning):
+    """A capped bound (InfoNCE: at most ``log batch_size``) is within 5 % of its ceiling."""
+
+
+class TrainingDivergedWarning(UserWarning):
+    """Training produced a non-finite loss; the estimate falls back to the best checkpoint."""
+
+
+class TrainingDivergedError(InfolensError, RuntimeError):
+    """Training diverged before any finite held-out value could be computed."""

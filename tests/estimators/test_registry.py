@@ -29,12 +29,20 @@ def test_every_registered_method_imports_and_is_a_frozen_keyword_dataclass(name:
 def test_available_methods_by_quantity() -> None:
     assert available_methods("mutual_information") == [
         "binning",
+        "club",
+        "dv",
         "gaussian",
         "gaussian_copula",
+        "infonce",
+        "js",
         "ksg",
         "miller_madow",
+        "mine",
         "mixed_knn",
+        "nwj",
         "plugin",
+        "smile",
+        "wdm",
     ]
     assert available_methods("conditional_mutual_information") == [
         "binning",

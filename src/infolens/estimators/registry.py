@@ -23,6 +23,22 @@ REGISTRY: dict[str, str] = {
     "miller_madow": "infolens.estimators.miller_madow:MillerMadowEstimator",
     "mixed_knn": "infolens.estimators.mixed_knn:MixedKNNEstimator",
     "plugin": "infolens.estimators.plugin:PluginEstimator",
+    # neural variational bounds (the torch extra): mutual information only
+    "club": "infolens.estimators.neural.estimator:CLUBEstimator",
+    "dv": "infolens.estimators.neural.estimator:DVEstimator",
+    "infonce": "infolens.estimators.neural.estimator:InfoNCEEstimator",
+    "js": "infolens.estimators.neural.estimator:JSEstimator",
+    "mine": "infolens.estimators.neural.estimator:MINEEstimator",
+    "nwj": "infolens.estimators.neural.estimator:NWJEstimator",
+    "smile": "infolens.estimators.neural.estimator:SMILEEstimator",
+    "wdm": "infolens.estimators.neural.estimator:WDMEstimator",
+}
+
+#: Methods whose module needs torch; what they estimate is known without importing them.
+TORCH_METHODS: dict[str, tuple[Quantity, ...]] = {
+    name: ("mutual_information",)
+    for name, target in REGISTRY.items()
+    if target.startswith("infolens.estimators.neural.")
 }
 
 _QUANTITY_WORDS: dict[Quantity, str] = {
@@ -43,7 +59,14 @@ def available_methods(quantity: Quantity | None = None) -> list[str]:
     names = sorted(REGISTRY)
     if quantity is None:
         return names
-    return [name for name in names if issubclass(get_estimator_class(name), PROTOCOLS[quantity])]
+    return [name for name in names if quantity in _quantities(name)]
+
+
+def _quantities(method: str) -> tuple[Quantity, ...]:
+    if method in TORCH_METHODS:  # known statically, so listing methods never imports torch
+        return TORCH_METHODS[method]
+    cls = get_estimator_class(method)
+    return tuple(q for q, protocol in PROTOCOLS.items() if issubclass(cls, protocol))
 
 
 def get_estimator_class(method: str) -> type[Estimator]:
@@ -62,13 +85,13 @@ def make_estimator(method: str, quantity: Quantity | None = None, **params: Any)
     ValueError
         If the method is unknown, does not estimate ``quantity``, or gets unknown parameters.
     """
-    cls = get_estimator_class(method)
-    if quantity is not None and not issubclass(cls, PROTOCOLS[quantity]):
+    if quantity is not None and quantity not in _quantities(method):
         others = ", ".join(repr(m) for m in available_methods(quantity))
         raise UnsupportedQuantityError(
             f"Method {method!r} does not estimate {_QUANTITY_WORDS[quantity]}. "
             f"Methods that do: {others}."
         )
+    cls = get_estimator_class(method)
     accepted = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     unknown = sorted(set(params) - set(accepted))
     if unknown:
