@@ -35,10 +35,10 @@ from infolens.estimators.neural.critics import (
 )
 from infolens.exceptions import (
     BoundSaturationWarning,
+    InvalidParameterError,
     TrainingDivergedError,
     TrainingDivergedWarning,
 )
-from infolens.exceptions import InvalidParameterError
 
 __all__ = [
     "BOUNDS",
