@@ -1,8 +1,9 @@
 """The ``infolens`` command line: a thin typer + rich layer over the public API.
 
 Commands, one module each: ``infolens estimate`` (:mod:`infolens.cli.estimate`),
-``infolens methods`` (:mod:`infolens.cli.methods`) and ``infolens demo``
-(:mod:`infolens.cli.demo`). Errors the user can fix are printed as one
+``infolens methods`` (:mod:`infolens.cli.methods`), ``infolens demo`` (:mod:`infolens.cli.demo`),
+``infolens pid`` (:mod:`infolens.cli.pid`), ``infolens infoplane`` (:mod:`infolens.cli.infoplane`)
+and ``infolens bench`` (:mod:`infolens.cli.bench`). Errors the user can fix are printed as one
 ``Error: ...`` line on stderr with exit status 1; see :mod:`infolens.cli._output`.
 
 This package is the only one that imports typer and rich; ``import infolens`` never imports it.
@@ -14,6 +15,7 @@ import typer
 
 import infolens
 from infolens.cli import demo, estimate, infoplane, methods, pid
+from infolens.cli.bench import bench_app
 
 app = typer.Typer(
     name="infolens",
@@ -27,6 +29,7 @@ app.command("methods")(methods.methods)
 app.command("demo")(demo.demo)
 app.command("pid")(pid.pid)
 app.add_typer(infoplane.app, name="infoplane")
+app.add_typer(bench_app, name="bench")
 
 
 def _show_version(value: bool) -> None:

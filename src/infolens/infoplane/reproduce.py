@@ -156,16 +156,16 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "R4: Saxe et al.'s KDE upper bound, tanh vs ReLU",
             (
                 Panel(
-                    "tanh", KDEBound(noise_variance=0.1), "tanh, KDE upper, noise variance 0.1", 40
+                    "tanh", KDEBound(noise_variance=0.1), "tanh, KDE upper, noise variance 0.1", 20
                 ),
                 Panel(
-                    "relu", KDEBound(noise_variance=0.1), "ReLU, KDE upper, noise variance 0.1", 40
+                    "relu", KDEBound(noise_variance=0.1), "ReLU, KDE upper, noise variance 0.1", 20
                 ),
                 Panel(
                     "tanh",
                     KDEBound(noise_variance=1e-3),
                     "tanh, KDE upper, noise variance 0.001",
-                    40,
+                    20,
                 ),
             ),
             _kde_criteria,

@@ -1,0 +1,341 @@
+"""The benchmark runner: the grid tasks × methods × sample sizes × seeds, resumable, on Dask.
+
+Only the runner turns estimator failures into data: an exception inside an estimator becomes a
+failed :class:`RunResult` with the error text, and the sweep goes on.
+"""
+
+import contextlib
+import importlib
+import threading
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, final
+
+import numpy as np
+
+import infolens
+from infolens._typing import FloatArray
+from infolens._validation import check_choice, check_int
+from infolens.benchmark.store import ResultStore, RunResult, params_key
+from infolens.benchmark.suite import get_task, select_tasks
+from infolens.estimators.registry import available_methods, make_estimator
+from infolens.exceptions import InfolensError, InvalidParameterError
+
+PREPROCESSING = ("none", "standardize")
+SCHEDULERS = ("serial", "threads", "processes")
+
+_TRACE_LOCK = threading.Lock()
+
+MethodSpec = str | tuple[str, dict[str, Any]]
+
+
+class MissingExtraError(InfolensError, ImportError):
+    """An optional dependency (an extra such as ``dask``) is not installed."""
+
+
+@final
+@dataclass(frozen=True, kw_only=True)
+class RunSpec:
+    """One cell of the grid: what :func:`execute` runs."""
+
+    task_id: str
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+    preprocess: str = "none"
+    n: int
+    seed: int
+
+    @property
+    def key(self) -> tuple[str, str, str, str, int, int]:
+        """The unique key of the run in the store."""
+        params = params_key(self.params)
+        return (self.task_id, self.method, params, self.preprocess, self.n, self.seed)
+
+
+def standardize(values: FloatArray) -> FloatArray:
+    """Centre each column and scale it to unit variance (constant columns are only centred).
+
+    Examples
+    --------
+    >>> standardize(np.array([[1.0], [3.0]]))
+    array([[-1.],
+           [ 1.]])
+    """
+    centred = values - values.mean(axis=0)
+    scale = centred.std(axis=0)
+    return np.asarray(centred / np.where(scale > 0, scale, 1.0), dtype=np.float64)
+
+
+@contextlib.contextmanager
+def _peak_memory() -> Iterator[list[int | None]]:
+    """Trace the Python heap (numpy included) if no other thread is tracing; yield [peak]."""
+    box: list[int | None] = [None]
+    if not _TRACE_LOCK.acquire(blocking=False) or tracemalloc.is_tracing():
+        yield box
+        return
+    try:
+        tracemalloc.start()
+        try:
+            yield box
+        finally:
+            box[0] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    finally:
+        _TRACE_LOCK.release()
+
+
+def execute(spec: RunSpec) -> RunResult:
+    """Sample the task (seeded with ``spec.seed``), run the estimator and record the outcome.
+
+    Never raises for a failing estimator: the exception becomes ``success=False`` with its
+    type and message in ``error``.
+
+    Examples
+    --------
+    >>> r = execute(RunSpec(task_id="1v1-normal-0.75", method="ksg", n=3, seed=0))
+    >>> r.success
+    False
+    >>> print(r.error)
+    InsufficientSamplesError: KSGEstimator with k=3 needs at least 4 samples (k + 1); got 3.
+    """
+    task = get_task(spec.task_id)
+    data = task.sample(spec.n, rng=spec.seed)
+    if spec.preprocess == "standardize":
+        data = tuple(standardize(a) for a in data)
+    estimate: float | None = None
+    error: str | None = None
+    elapsed: float | None = None
+    function = getattr(infolens, task.quantity)
+    with _peak_memory() as peak, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        try:
+            estimate = float(function(*data, method=spec.method, rng=spec.seed, **spec.params))
+        except Exception as err:  # noqa: BLE001 - the runner records every failure
+            error = f"{type(err).__name__}: {err}"
+        elapsed = time.perf_counter() - start
+    return RunResult(
+        task_id=spec.task_id,
+        method=spec.method,
+        params=dict(spec.params),
+        preprocess=spec.preprocess,
+        n=spec.n,
+        seed=spec.seed,
+        quantity=task.quantity,
+        estimate=estimate,
+        truth=task.mutual_information,
+        wall_time=elapsed,
+        peak_memory=peak[0],
+        success=error is None,
+        error=error,
+        infolens_version=infolens.__version__,
+    )
+
+
+def parse_seeds(text: str) -> list[int]:
+    """Parse ``"0-9"``, ``"0,3,7"`` or a mix (``"0-2,10"``) into a list of seeds.
+
+    Examples
+    --------
+    >>> parse_seeds("0-2,10")
+    [0, 1, 2, 10]
+    """
+    seeds: list[int] = []
+    try:
+        for part in (p.strip() for p in text.split(",") if p.strip()):
+            low, sep, high = part.partition("-")
+            values = range(int(low), int(high) + 1) if sep else [int(low)]
+            seeds.extend(v for v in values if v not in seeds)
+    except ValueError:
+        raise InvalidParameterError(
+            f"Seeds must be integers, ranges or both (e.g. '0-9' or '0,3,7'); got {text!r}."
+        ) from None
+    if not seeds:
+        raise InvalidParameterError(f"No seeds given; got {text!r}.")
+    return seeds
+
+
+def _method_specs(methods: str | Sequence[MethodSpec]) -> list[tuple[str, dict[str, Any]]]:
+    if isinstance(methods, str):
+        methods = [m.strip() for m in methods.split(",") if m.strip()]
+    specs: list[tuple[str, dict[str, Any]]] = []
+    for item in methods:
+        name, params = (item, {}) if isinstance(item, str) else item
+        check_choice(name, available_methods(), name="method")
+        make_estimator(name, **params)  # unknown or invalid parameters fail before the sweep
+        specs.append((name, dict(params)))
+    if not specs:
+        raise InvalidParameterError(
+            "No methods given: choose from " + ", ".join(available_methods())
+        )
+    return specs
+
+
+def plan(
+    tasks: str | Sequence[str],
+    methods: str | Sequence[MethodSpec],
+    *,
+    n: int | Sequence[int] = 5000,
+    seeds: int | str | Sequence[int] = 0,
+    preprocess: str = "none",
+) -> list[RunSpec]:
+    """Return the grid of runs, validated, in order task × method × n × seed.
+
+    Raises
+    ------
+    ValueError
+        For unknown tasks or methods (listing the valid ones), bad parameters or sizes.
+
+    Examples
+    --------
+    >>> len(plan("1v1-*", "ksg,gaussian", n=[100, 200], seeds="0-2"))
+    48
+    """
+    task_ids = select_tasks(tasks)
+    specs = _method_specs(methods)
+    sizes = [n] if isinstance(n, int) else list(n)
+    sizes = [check_int(s, name="n", owner="the benchmark runner") for s in sizes]
+    if isinstance(seeds, str):
+        seed_list = parse_seeds(seeds)
+    else:
+        seed_list = [seeds] if isinstance(seeds, int) else list(seeds)
+    seed_list = [check_int(s, name="seed", owner="the benchmark runner", low=0) for s in seed_list]
+    check_choice(preprocess, PREPROCESSING, name="preprocess")
+    return [
+        RunSpec(task_id=t, method=m, params=p, preprocess=preprocess, n=size, seed=s)
+        for t in task_ids
+        for m, p in specs
+        for size in sizes
+        for s in seed_list
+    ]
+
+
+def _check_scheduler(scheduler: str | None) -> str:
+    scheduler = scheduler or "serial"
+    if "://" in scheduler or scheduler in SCHEDULERS:  # tcp://, tls://, inproc:// ...
+        return scheduler
+    raise InvalidParameterError(
+        f"Unknown scheduler {scheduler!r}. Available: 'serial', 'threads', 'processes' or a "
+        "dask scheduler address 'tcp://host:port'."
+    )
+
+
+def _run_on_dask(
+    todo: list[RunSpec],
+    scheduler: str,
+    n_workers: int | None,
+    record: Callable[[RunResult], None],
+) -> None:
+    try:
+        distributed: Any = importlib.import_module("dask.distributed")
+    except ImportError:
+        raise MissingExtraError(
+            f"The {scheduler!r} scheduler needs dask.distributed: pip install 'infolens[dask]'."
+        ) from None
+    with contextlib.ExitStack() as stack:
+        if "://" in scheduler:
+            client = stack.enter_context(distributed.Client(scheduler))
+        else:
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=scheduler == "processes",
+                    dashboard_address=":0",  # never collide with a running cluster
+                )
+            )
+            client = stack.enter_context(distributed.Client(cluster))
+        futures = client.map(execute, todo, pure=False)
+        for future in distributed.as_completed(futures):
+            record(future.result())
+            future.release()
+
+
+def run(
+    tasks: str | Sequence[str],
+    methods: str | Sequence[MethodSpec],
+    *,
+    n: int | Sequence[int] = 5000,
+    seeds: int | str | Sequence[int] = 0,
+    db: str | Path | None = None,
+    preprocess: str = "none",
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    retry_failed: bool = False,
+    on_plan: Callable[[int, int], None] | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Run the benchmark grid and return one record per cell (pandas-free).
+
+    Parameters
+    ----------
+    tasks : str or sequence of str
+        Task ids, globs (``"multinormal-*"``) or suite names (``"bmi"``, ``"infolens"``); a string
+        may hold several, comma-separated.
+    methods : str or sequence of (str or (str, dict))
+        Registry names, each optionally with estimator parameters, e.g. ``("ksg", {"k": 5})``.
+    n : int or sequence of int, default=5000
+        Sample sizes.
+    seeds : int, str or sequence of int, default=0
+        Seeds (``"0-9"`` is accepted); the seed drives both the sampler and the estimator.
+    db : str, Path or None, default=None
+        SQLite results file; finished runs found there are skipped (resume). ``None`` keeps
+        results in memory only.
+    preprocess : {"none", "standardize"}, default="none"
+        ``"standardize"`` scales every column of X, Y (and Z) to zero mean and unit variance
+        before estimating (bmi's protocol).
+    scheduler : {"serial", "threads", "processes"}, "tcp://host:port" or None, default=None
+        ``None``/``"serial"`` runs in this process; the others submit the runs to a
+        dask.distributed cluster (local threads or processes, or an existing scheduler) and
+        store results as they finish.
+    n_workers : int or None, default=None
+        Number of workers of a local dask cluster (dask's default when ``None``).
+    retry_failed : bool, default=False
+        Run again the cells whose stored run failed.
+    on_plan : callable or None, default=None
+        Called once as ``on_plan(n_to_run, n_skipped)``.
+    on_result : callable or None, default=None
+        Called with each new :class:`RunResult` as it is stored.
+
+    Returns
+    -------
+    list of RunResult
+        The grid's records (estimates and truths in nats), in grid order.
+
+    Raises
+    ------
+    ValueError
+        For unknown tasks, methods, schedulers or preprocessing, or invalid sizes and seeds.
+    OSError
+        If the database cannot be written (nothing stored is lost).
+    RuntimeError
+        If the database has another schema version.
+    """
+    grid = plan(tasks, methods, n=n, seeds=seeds, preprocess=preprocess)
+    scheduler = _check_scheduler(scheduler)
+    if n_workers is not None:
+        check_int(n_workers, name="n_workers", owner="the benchmark runner")
+    with ResultStore(":memory:" if db is None else db) as store:
+        if retry_failed:
+            store.delete_failed(spec.key for spec in grid)
+        done = store.finished_keys()
+        todo = [spec for spec in grid if spec.key not in done]
+        if on_plan is not None:
+            on_plan(len(todo), len(grid) - len(todo))
+
+        def record(result: RunResult) -> None:
+            store.add(result)
+            if on_result is not None:
+                on_result(result)
+
+        if scheduler == "serial":
+            for spec in todo:
+                record(execute(spec))
+        else:
+            _run_on_dask(todo, scheduler, n_workers, record)
+        stored = {result.key: result for result in store.iter_results()}
+    return [stored[spec.key] for spec in grid]
