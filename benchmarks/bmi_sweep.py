@@ -7,8 +7,9 @@ bmi's ``transform_rescale`` applies); each estimator runs with its default param
 over seeds at N = 5,000 is compared with the truth ("solved": |ln(mean/true)| < ln 1.5).
 
 Runs go through ``infolens.benchmark.run`` into an SQLite file kept out of git (default
-``build/benchmarks/bmi_sweep.db``; re-running resumes). Outputs: ``benchmarks/results/bmi_sweep_results.md`` (copied into ``benchmarks/RESULTS.md``)
-and the HTML report ``benchmarks/results/bmi_sweep.html`` (plus ``bmi_sweep.md``).
+``build/benchmarks/bmi_sweep.db``; re-running resumes). Outputs:
+``benchmarks/results/bmi_sweep_results.md`` (copied into ``benchmarks/RESULTS.md``) and the HTML
+report ``benchmarks/results/bmi_sweep.html`` (plus ``bmi_sweep.md``).
 
 Run: .venv/bin/python benchmarks/bmi_sweep.py [--scheduler processes --workers 2]
 """
