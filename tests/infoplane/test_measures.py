@@ -11,7 +11,9 @@ from infolens.infoplane import measures
 from infolens.infoplane.measures import (
     AdaptiveBinning,
     FixedBinning,
+    GaussianNoiseBound,
     KDEBound,
+    KNNEntropy,
     RangeBinning,
     labels_to_codes,
 )
@@ -114,3 +116,20 @@ def test_labels_to_codes_accepts_one_hot_rows() -> None:
 def test_layer_estimators_reject_bad_settings(make: object, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         make()  # type: ignore[operator]
+
+
+def test_gaussian_noise_bound_is_exact_for_gaussian_activations(global_random_seed: int) -> None:
+    # h ~ N(0, s^2 I_2) and noise variance v: I(X;T) = log2(1 + s^2 / v) per unit (2 units).
+    t = 2.0 * np.random.default_rng(global_random_seed).standard_normal((20_000, 2))
+    info = GaussianNoiseBound(noise_variance=1.0).estimate(t, np.zeros(20_000, dtype=int))
+    assert info.i_xt == pytest.approx(2 * 0.5 * math.log2(1 + 4.0), abs=0.02)
+    assert info.i_ty == pytest.approx(0.0, abs=1e-12)  # one class: nothing about Y
+
+
+def test_knn_entropy_recovers_a_gaussian_channel(global_random_seed: int) -> None:
+    # h ~ N(0, 1) per unit; T = h + N(0, v): I(X;T) = 1/2 log2(1 + 1/v); classes by the sign of h.
+    rng = np.random.default_rng(global_random_seed)
+    h = rng.standard_normal((4000, 1))
+    info = KNNEntropy(noise_variance=0.25).estimate(h, (h[:, 0] > 0).astype(int))
+    assert info.i_xt == pytest.approx(0.5 * math.log2(1 + 4.0), abs=0.08)
+    assert 0 < info.i_ty <= 1.0 + 0.05

@@ -132,3 +132,29 @@ def test_bad_layers_and_lengths_get_clear_errors() -> None:
         InformationPlane(model, layers=["9"], inputs=x, labels=y)
     with pytest.raises(ValueError, match=re.escape("inconsistent numbers of samples: [64, 10]")):
         InformationPlane(model, layers=["1"], inputs=x, labels=y[:10])
+
+
+def test_a_model_that_fails_on_the_probe_set_gets_a_clear_error() -> None:
+    model = _model()
+    wrong = torch.zeros(8, 5)  # the model expects 4 features
+    with InformationPlane(model, layers=["1"], inputs=wrong, labels=np.zeros(8)) as plane:
+        with pytest.raises(
+            ValueError,
+            match=re.escape(
+                "The model failed on the probe set (inputs of shape (8, 5)): RuntimeError"
+            ),
+        ):
+            plane.step(0)
+        assert model.training  # mode restored after the failure
+
+
+def test_a_layer_the_forward_pass_never_calls_is_reported() -> None:
+    model = _model()
+    model.add_module("unused", nn.ReLU())
+    x, y = _probe()
+    with InformationPlane(model, layers=["unused"], inputs=x, labels=y) as plane:
+        model.forward = lambda inp: model[4](model[3](model[2](model[1](model[0](inp)))))  # type: ignore[method-assign]
+        with pytest.raises(
+            ValueError, match=re.escape("Layer(s) ['unused'] produced no tensor output")
+        ):
+            plane.step(0)

@@ -11,7 +11,9 @@ from infolens.infoplane.curves import compression, seed_mean_curves
 from infolens.infoplane.measures import (
     AdaptiveBinning,
     FixedBinning,
+    GaussianNoiseBound,
     KDEBound,
+    KNNEntropy,
     LayerInformation,
     RangeBinning,
 )
@@ -42,8 +44,10 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AdaptiveBinning",
     "FixedBinning",
+    "GaussianNoiseBound",
     "InformationPlane",
     "KDEBound",
+    "KNNEntropy",
     "LayerInformation",
     "PlaneRecord",
     "PlaneStore",

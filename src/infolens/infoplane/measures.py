@@ -11,7 +11,8 @@ value is a property of the analyst's binning or noise, Saxe et al. 2018 App. C):
   for binned activations I(X;T) = H(T) and I(X;T|Y) = H(T|Y);
 * binning estimators use plug-in entropies of the joint bin of all units of the layer;
 * KDE estimators treat T = h + N(0, sigma^2 I) and return the Kolchinsky–Tracey pairwise-distance
-  upper bound (``bound="upper"``) or the Bhattacharyya lower bound (``bound="lower"``).
+  upper bound (``bound="upper"``) or the Bhattacharyya lower bound (``bound="lower"``);
+* the Gaussian and k-NN estimators add the same kind of analysis noise (stated in their config).
 """
 
 import math
@@ -229,12 +230,91 @@ class KDEBound:
         )
 
 
-LayerEstimator = FixedBinning | RangeBinning | AdaptiveBinning | KDEBound
+@dataclass(frozen=True, kw_only=True)
+class GaussianNoiseBound:
+    """Gaussian bounds with analysis noise ``T = h + N(0, noise_variance I)``.
+
+    I(X;T) <= 1/2 log det(I + Cov(h) / noise_variance): the Gaussian maximises h(T) for its
+    covariance and h(T | X) is the noise entropy exactly. I(T;Y) uses the same Gaussian
+    entropies per class (an approximation, not a bound); I(X;T|Y) is their class average.
+    """
+
+    name = "gaussian"
+    noise_variance: float = 0.1
+
+    def __post_init__(self) -> None:
+        check_positive_real(self.noise_variance, name="noise_variance", owner="GaussianNoiseBound")
+
+    def config(self) -> dict[str, Any]:
+        """Return the estimator and its assumptions, as recorded beside every value."""
+        return {"estimator": self.name, "noise_variance": self.noise_variance}
+
+    def _information(self, t: FloatArray) -> float:
+        cov = np.atleast_2d(np.cov(t, rowvar=False, bias=True))
+        sign, logdet = np.linalg.slogdet(np.eye(len(cov)) + cov / self.noise_variance)
+        return float(logdet) / 2 / _LN2 if sign > 0 else 0.0
+
+    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
+        """Return the layer's information in bits."""
+        i_xt = self._information(t)
+        given_y = sum(
+            np.mean(y == label) * self._information(t[y == label]) for label in np.unique(y)
+        )
+        return LayerInformation(i_xt=i_xt, i_ty=i_xt - given_y, i_xt_given_y=float(given_y))
+
+
+@dataclass(frozen=True, kw_only=True)
+class KNNEntropy:
+    """Kozachenko–Leonenko entropy of ``T = h + N(0, noise_variance I)`` (Saxe et al. App. B.3).
+
+    I(X;T) is reported as h(T) - h(T | X) = h(T) - d/2 log(2 pi e noise_variance), which is exact
+    for the noisy layer up to the k-NN estimator's bias; I(T;Y) = h(T) - sum_y p(y) h(T | y) and
+    I(X;T|Y) = h(T|Y) - h(T|X). The noise (drawn from ``seed``) removes the ties of saturated
+    units. Requires more samples per class than ``k``.
+    """
+
+    name = "knn"
+    k: int = 3
+    noise_variance: float = 1e-3
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_int(self.k, name="k", owner="KNNEntropy")
+        check_positive_real(self.noise_variance, name="noise_variance", owner="KNNEntropy")
+
+    def config(self) -> dict[str, Any]:
+        """Return the estimator and its assumptions, as recorded beside every value."""
+        return {"estimator": self.name, "k": self.k, "noise_variance": self.noise_variance}
+
+    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
+        """Return the layer's information in bits."""
+        from infolens.estimators.kl import KozachenkoLeonenkoEstimator
+
+        rng = np.random.default_rng(self.seed)
+        noisy = t + math.sqrt(self.noise_variance) * rng.standard_normal(t.shape)
+        kl = KozachenkoLeonenkoEstimator(k=self.k, metric="euclidean")
+        h_t = kl.entropy(noisy).value
+        h_t_given_y = sum(
+            np.mean(y == label) * kl.entropy(noisy[y == label]).value for label in np.unique(y)
+        )
+        h_noise = t.shape[1] / 2 * math.log(2 * math.pi * math.e * self.noise_variance)
+        return LayerInformation(
+            i_xt=(h_t - h_noise) / _LN2,
+            i_ty=(h_t - h_t_given_y) / _LN2,
+            i_xt_given_y=(h_t_given_y - h_noise) / _LN2,
+        )
+
+
+LayerEstimator = (
+    FixedBinning | RangeBinning | AdaptiveBinning | KDEBound | GaussianNoiseBound | KNNEntropy
+)
 
 __all__ = [
     "AdaptiveBinning",
     "FixedBinning",
+    "GaussianNoiseBound",
     "KDEBound",
+    "KNNEntropy",
     "LayerEstimator",
     "LayerInformation",
     "RangeBinning",

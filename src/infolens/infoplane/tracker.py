@@ -121,7 +121,7 @@ class InformationPlane:
 
     def _hook(self, name: str) -> Any:
         def hook(module: nn.Module, args: Any, output: Any) -> None:
-            if self._capturing:
+            if self._capturing and isinstance(output, torch.Tensor):
                 self._captured[name] = output.detach()
 
         return hook
@@ -149,9 +149,21 @@ class InformationPlane:
         try:
             with torch.no_grad():
                 self.model(self.inputs.to(device))
+        except Exception as err:
+            raise InvalidInputError(
+                f"The model failed on the probe set (inputs of shape {tuple(self.inputs.shape)}): "
+                f"{type(err).__name__}: {err}"
+            ) from err
         finally:
             self._capturing = False
             self.model.train(was_training)
+        missing = [n for n in self.layers if n not in self._captured]
+        if missing:
+            self._captured.clear()
+            raise InvalidInputError(
+                f"Layer(s) {missing} produced no tensor output in the forward pass on the probe "
+                "set; choose modules that the forward pass calls and that return a tensor."
+            )
         captured = {n: self._captured[n].flatten(1).double().cpu().numpy() for n in self.layers}
         self._captured.clear()
         return captured
