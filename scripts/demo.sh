@@ -7,4 +7,4 @@
 source "$(dirname "$0")/_venv.sh"
 "${PIP[@]}" torch==2.13.0
 "${PIP[@]}" -e '.[torch,plot]'
-"$VENV/bin/infolens" infoplane reproduce tishby --epochs 3000 --seeds 4 --out infoplane-tishby "$@"
+"$VENV/bin/infolens" infoplane reproduce tishby --epochs 10000 --seeds 3 --out infoplane-tishby "$@"
