@@ -313,3 +313,19 @@ def test_data_validation_of_the_foundation_applies() -> None:
         est.mutual_information(np.zeros(600), np.zeros(599))
     with pytest.raises(TypeError, match="Input y must contain real numbers"):
         est.mutual_information(np.zeros(4), np.array(["a", "b", "c", "d"]))
+
+
+def test_training_thread_count_is_restored_and_validated() -> None:
+    x = np.random.default_rng(0).standard_normal((300, 1))
+    before = torch.get_num_threads()
+    InfoNCEEstimator(n_threads=2, max_steps=5, batch_size=32, verbose=False).mutual_information(
+        x, x, rng=0
+    )
+    assert torch.get_num_threads() == before
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'n_threads' parameter of InfoNCEEstimator must be an int in the range [1, inf). Got 0 instead."
+        ),
+    ):
+        InfoNCEEstimator(n_threads=0)

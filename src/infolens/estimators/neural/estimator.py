@@ -80,6 +80,7 @@ class _NeuralMutualInformation(Estimator):
     standardize: bool = True
     device: str = "auto"
     verbose: bool = True
+    n_threads: int | None = 1
 
     # -- what the concrete classes supply ------------------------------------------------------
 
@@ -127,6 +128,8 @@ class _NeuralMutualInformation(Estimator):
                 f"The 'test_fraction' parameter of {owner} must be a float in the range (0, 1). "
                 f"Got {self.test_fraction!r} instead."
             )
+        if self.n_threads is not None:
+            check_int(self.n_threads, name="n_threads", owner=owner)
         check_int(self.eval_every, name="eval_every", owner=owner)
         check_int(self.patience, name="patience", owner=owner)
         if not isinstance(self.device, str) or not _DEVICE_PATTERN.fullmatch(self.device):
@@ -181,7 +184,8 @@ class _NeuralMutualInformation(Estimator):
         device = _resolve_device(self.device, owner)
         torch_generator = torch.Generator().manual_seed(int(generator.integers(2**63 - 1)))
         run = _Run(self, xa, ya, n_train, device, torch_generator)
-        with _progress(self.verbose, self.max_steps, f"{self._bound()} ({owner})") as advance:
+        label = f"{self._bound()} ({owner})"
+        with _threads(self.n_threads), _progress(self.verbose, self.max_steps, label) as advance:
             run.train(advance)
         return self._finish(run, n)
 
@@ -256,6 +260,22 @@ def _resolve_device(device: str, owner: str) -> torch.device:
             "Use device='cpu' or 'auto'."
         )
     return torch.device(device)
+
+
+@contextmanager
+def _threads(n_threads: int | None) -> Iterator[None]:
+    """Let torch use ``n_threads`` CPU threads inside the block, then restore its setting.
+
+    Small critics train fastest on one thread; with more, torch's thread pool can spin-wait
+    (tens of times slower on a loaded 2-core machine). ``None`` leaves torch's setting alone.
+    """
+    previous = torch.get_num_threads()
+    if n_threads is not None:
+        torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 @contextmanager
@@ -486,6 +506,9 @@ class NeuralEstimator(_NeuralMutualInformation):
         Where to train; ``"auto"`` is CUDA when available.
     verbose : bool, default=True
         Show a progress bar (rich, on stderr).
+    n_threads : int or None, default=1
+        CPU threads torch may use during training (restored afterwards); one is fastest for
+        these small critics. None leaves torch's setting unchanged.
     clip : float, default=5.0
         SMILE's clipping threshold tau (``bound="smile"`` only; ``math.inf`` is DV).
     ema_decay : float, default=0.9
