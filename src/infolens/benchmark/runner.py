@@ -22,7 +22,7 @@ from infolens._typing import FloatArray
 from infolens._validation import check_choice, check_int
 from infolens.benchmark.store import ResultStore, RunResult, params_key
 from infolens.benchmark.suite import get_task, select_tasks
-from infolens.estimators.registry import available_methods, make_estimator
+from infolens.estimators.registry import TORCH_METHODS, available_methods, make_estimator
 from infolens.exceptions import InfolensError, InvalidParameterError
 
 PREPROCESSING = ("none", "standardize")
@@ -110,11 +110,14 @@ def execute(spec: RunSpec) -> RunResult:
     error: str | None = None
     elapsed: float | None = None
     function = getattr(infolens, task.quantity)
+    params = dict(spec.params)
+    if spec.method in TORCH_METHODS:
+        params.setdefault("verbose", False)  # no progress bars inside the sweep's own
     with _peak_memory() as peak, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         start = time.perf_counter()
         try:
-            estimate = float(function(*data, method=spec.method, rng=spec.seed, **spec.params))
+            estimate = float(function(*data, method=spec.method, rng=spec.seed, **params))
         except Exception as err:  # noqa: BLE001 - the runner records every failure
             error = f"{type(err).__name__}: {err}"
         elapsed = time.perf_counter() - start
