@@ -96,3 +96,31 @@ def test_sigkill_mid_training_then_resume_loses_and_duplicates_nothing(tmp_path:
         np.load(killed / "act" / "epoch_000019.npz")["005:11"],
         np.load(reference / "act" / "epoch_000019.npz")["005:11"],
     )
+
+
+def test_a_checkpoint_of_other_settings_is_not_resumed(tmp_path: Path) -> None:
+    from infolens.infoplane import InformationPlane
+    from infolens.infoplane.tishby import TrainingConfig, train
+
+    def factory(model: object, x: object, y: object) -> InformationPlane:
+        return InformationPlane(model, layers=["1"], inputs=x, labels=y, epochs=[])
+
+    train(
+        TrainingConfig(epochs=2, checkpoint_every=1),
+        seed=0,
+        run_dir=tmp_path,
+        plane_factory=factory,
+        data=DATA,
+    )
+    with pytest.raises(ValueError, match=re.escape("belongs to a run with other settings")):
+        train(
+            TrainingConfig(epochs=2, inputs="binary"),
+            seed=0,
+            run_dir=tmp_path,
+            plane_factory=factory,
+            data=DATA,
+        )
+    with pytest.raises(
+        ValueError, match=re.escape("Unknown inputs 'bits'. Available: 'binary', 'signed'.")
+    ):
+        TrainingConfig(inputs="bits")

@@ -35,6 +35,9 @@ def reproduce(
         Path | None,
         typer.Option("--data", help="Path of var_u.mat (default: ../shared/data/var_u.mat)."),
     ] = None,
+    inputs: Annotated[
+        str, typer.Option("--inputs", help="Encoding of the 12 bits: signed (-1/+1) or binary.")
+    ] = "signed",
     jobs: Annotated[int | None, typer.Option("--jobs", help="Parallel processes.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:

@@ -188,7 +188,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
 
 
 def _train_one(
-    activation: str, epochs: int, seed: int, run_dir: str, data: str | None
+    settings: dict[str, Any], seed: int, run_dir: str, data: str | None
 ) -> dict[str, float]:
     import torch
 
@@ -196,7 +196,8 @@ def _train_one(
     from infolens.infoplane.tracker import InformationPlane
 
     torch.set_num_threads(1)
-    schedule = idnns_epochs(epochs)
+    config = TrainingConfig(**settings)
+    schedule = idnns_epochs(config.epochs)
 
     def factory(model: Any, inputs: Any, labels: Any) -> InformationPlane:
         return InformationPlane(
@@ -209,7 +210,6 @@ def _train_one(
             activations_dir=Path(run_dir) / "activations",
         )
 
-    config = TrainingConfig(activation=activation, epochs=epochs)
     return train(config, seed=seed, run_dir=run_dir, plane_factory=factory, data=data)
 
 
@@ -220,21 +220,24 @@ def reproduce(
     seeds: int = 5,
     out: str | Path | None = None,
     data: str | Path | None = None,
+    inputs: str = "signed",
     n_jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run the reproduction ``name`` and return its summary (also written to ``out``).
 
     Seeds run in parallel processes (``n_jobs``, default: the number of cores). Re-running with
-    the same ``out`` resumes: finished epochs, activations and records are reused.
+    the same ``out`` resumes: finished epochs, activations and records are reused. ``inputs``
+    is the encoding of the 12 bits (see :class:`~infolens.infoplane.tishby.TrainingConfig`).
     """
     from infolens._validation import check_choice, check_int
     from infolens.infoplane.report import write_report
-    from infolens.infoplane.tishby import load_var_u
+    from infolens.infoplane.tishby import TrainingConfig, load_var_u
 
     check_choice(name, REPRODUCTIONS, name="reproduction")
     check_int(epochs, name="epochs", owner="reproduce", low=2)
     check_int(seeds, name="seeds", owner="reproduce")
+    TrainingConfig(inputs=inputs, epochs=epochs)  # validates the settings before any work
     spec = REPRODUCTIONS[name]
     folder = Path(out) if out is not None else Path("infoplane-" + name)
     folder.mkdir(parents=True, exist_ok=True)
@@ -243,30 +246,25 @@ def reproduce(
     activations = sorted({p.activation for p in spec.panels})
     jobs = [(a, s) for a in activations for s in range(seeds)]
     run_dirs = {(a, s): folder / f"{a}-seed{s}" for a, s in jobs}
+    arguments = {
+        (a, s): (
+            {"activation": a, "epochs": epochs, "inputs": inputs},
+            s,
+            str(run_dirs[(a, s)]),
+            None if data is None else str(data),
+        )
+        for a, s in jobs
+    }
     workers = min(len(jobs), n_jobs or os.cpu_count() or 1)
     say(f"training {len(jobs)} run(s) of {epochs} epochs on {workers} process(es)")
     if workers == 1:
-        training = {
-            f"{a}-seed{s}": _train_one(
-                a, epochs, s, str(run_dirs[(a, s)]), None if data is None else str(data)
-            )
-            for a, s in jobs
-        }
+        results = {job: _train_one(*arguments[job]) for job in jobs}
     else:  # spawned workers: safe whatever threads the parent has started
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {
-                job: pool.submit(
-                    _train_one,
-                    job[0],
-                    epochs,
-                    job[1],
-                    str(run_dirs[job]),
-                    None if data is None else str(data),
-                )
-                for job in jobs
-            }
-            training = {f"{a}-seed{s}": f.result() for (a, s), f in futures.items()}
+            futures = {job: pool.submit(_train_one, *arguments[job]) for job in jobs}
+            results = {job: future.result() for job, future in futures.items()}
+    training = {f"{a}-seed{s}": result for (a, s), result in results.items()}
     say("estimating")
     curves: dict[str, dict[str, Curves]] = {}
     with PlaneStore(folder / "records.db") as store:
@@ -306,6 +304,7 @@ def reproduce(
         "criteria": checks,
         "training": training,
         "estimators": {p.label: p.estimator.config() for p in spec.panels},
+        "inputs": inputs,
         "samples": "all 4096 input patterns (train and test), captured before each epoch's updates",
     }
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
