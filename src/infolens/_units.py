@@ -1,6 +1,9 @@
 """Conversion between units of information. All internal math is in nats."""
 
+import dataclasses
 import math
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from infolens._validation import check_choice
 
@@ -27,3 +30,14 @@ def convert(value: float, source: str, target: str) -> float:
     0.693147
     """
     return value * _NATS_PER_UNIT[check_units(source)] / _NATS_PER_UNIT[check_units(target)]
+
+
+Record = TypeVar("Record")
+
+
+def convert_fields(record: Record, units: str, fields: Iterable[str]) -> Record:
+    """Return a copy of the dataclass ``record`` with ``fields`` and ``units`` in ``units``."""
+    units = check_units(units)
+    source: Any = record
+    changes = {f: convert(getattr(source, f), source.units, units) for f in fields}
+    return dataclasses.replace(source, units=units, **changes)  # type: ignore[no-any-return]

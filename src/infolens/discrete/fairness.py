@@ -16,11 +16,10 @@ A two-source PID with target Z and sources (S, Ŷ) splits both into three atoms:
   (local, not global).
 """
 
-import dataclasses
 from dataclasses import dataclass
 
 from infolens._typing import ArrayLike
-from infolens._units import check_units, convert
+from infolens._units import check_units, convert_fields
 from infolens._validation import check_choice
 from infolens.discrete._pmf import _pmf_from_arrays
 from infolens.discrete.pid import MEASURES, pid
@@ -65,15 +64,8 @@ class FairnessDecomposition:
 
     def to(self, units: str) -> "FairnessDecomposition":
         """Return the same decomposition expressed in ``units`` (``"nats"`` or ``"bits"``)."""
-        units = check_units(units)
-        return dataclasses.replace(
-            self,
-            unique=convert(self.unique, self.units, units),
-            redundant=convert(self.redundant, self.units, units),
-            masked=convert(self.masked, self.units, units),
-            global_disparity=convert(self.global_disparity, self.units, units),
-            local_disparity=convert(self.local_disparity, self.units, units),
-            units=units,
+        return convert_fields(
+            self, units, ("unique", "redundant", "masked", "global_disparity", "local_disparity")
         )
 
 

@@ -9,7 +9,6 @@ Continuous data must be discretised first, for instance with
 :func:`pid_from_samples`.
 """
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +16,7 @@ from scipy.optimize import minimize
 from scipy.special import xlogy
 
 from infolens._typing import ArrayLike, FloatArray
-from infolens._units import check_units, convert, from_nats
+from infolens._units import check_units, convert_fields, from_nats
 from infolens._validation import check_choice
 from infolens.discrete._pmf import _pmf_from_arrays, check_pmf
 from infolens.discrete.measures import _entropy_nats, _h
@@ -69,15 +68,8 @@ class PIDResult:
 
     def to(self, units: str) -> "PIDResult":
         """Return the same decomposition expressed in ``units`` (``"nats"`` or ``"bits"``)."""
-        units = check_units(units)
-        return dataclasses.replace(
-            self,
-            redundancy=convert(self.redundancy, self.units, units),
-            unique_1=convert(self.unique_1, self.units, units),
-            unique_2=convert(self.unique_2, self.units, units),
-            synergy=convert(self.synergy, self.units, units),
-            total=convert(self.total, self.units, units),
-            units=units,
+        return convert_fields(
+            self, units, ("redundancy", "unique_1", "unique_2", "synergy", "total")
         )
 
 
