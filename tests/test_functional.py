@@ -128,7 +128,13 @@ def test_same_rng_gives_identical_output() -> None:
 
 def test_params_are_recorded_and_forwarded(xy: tuple[np.ndarray, np.ndarray]) -> None:
     est = infolens.mutual_information(*xy, method="ksg", k=5, variant=2)
-    assert est.params == {"k": 5, "variant": 2, "standardize": True, "n_jobs": -1}
+    assert est.params == {
+        "k": 5,
+        "variant": 2,
+        "standardize": True,
+        "n_jobs": -1,
+        "backend": "auto",
+    }
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
 
 _TRAIN = """
 import sys
+import torch
+torch.set_num_threads(1)  # reductions over threads may differ between two busy runs
 from infolens.infoplane import FixedBinning, InformationPlane, PlaneStore
 from infolens.infoplane.tishby import TrainingConfig, train
 import pathlib

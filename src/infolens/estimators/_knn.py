@@ -1,33 +1,52 @@
 """Neighbour search and the shared kernel of the k-nearest-neighbour estimators.
 
-Every k-NN estimator (Kozachenko–Leonenko, KSG, Frenzel–Pompe, mixed) goes through this module,
-so a faster backend only has to change it. Counting conventions, used everywhere:
+Every k-NN estimator (Kozachenko–Leonenko, KSG, Frenzel–Pompe, mixed) goes through this module.
+Counting conventions, used everywhere:
 
-* ``rho[i]`` is the max-norm distance from sample ``i`` to its ``k``-th nearest neighbour in
-  the joint space (the sample itself excluded);
+* ``rho[i]`` is the distance from sample ``i`` to its ``k``-th nearest neighbour in the joint
+  space (the sample itself excluded); the neighbours are the ``k`` nearest, ties at equal
+  distance going to the smaller sample index;
 * marginal counts **include the sample itself** and are *strict* (``distance < rho``) when
   ``rho > 0``, *inclusive* (``distance == 0``) when ``rho == 0`` (the tie rule of Gao et al.).
+
+Backends (``backend=``), all exact and giving identical results (max-norm distances and counts
+bit for bit; Euclidean distances to the last bits of the sum of squares):
+
+* ``"kdtree"``: a compiled k-d tree (median splits, whole nodes counted at once), searched in
+  parallel; in one dimension the counts are binary searches in the sorted sample;
+* ``"brute"``: all pairs in small query x point tiles, vectorised over points, in parallel;
+* ``"torch"``: all pairs with :func:`torch.cdist` in row tiles sized from ``memory_budget``,
+  on CUDA when available (``pip install infolens[torch]``);
+* ``"auto"``: ``"torch"`` when torch is already imported and sees a GPU, else ``"kdtree"`` up to
+  :data:`TREE_MAX_DIM` dimensions and ``"brute"`` above.
 """
 
+import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from infolens._typing import FloatArray
-from infolens._validation import check_int, check_min_samples
+from infolens._validation import check_choice, check_int, check_min_samples
 from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
 
 Metric = Literal["max", "euclidean"]
-_MINKOWSKI_P = {"max": np.inf, "euclidean": 2.0}
+BACKENDS = ("auto", "brute", "kdtree", "torch")
+TREE_MAX_DIM = 12
+"""Largest dimension searched with the k-d tree under ``backend="auto"`` (see benchmarks)."""
+MEMORY_BUDGET = 256 * 2**20
+"""Bytes of pairwise-distance tiles the ``"torch"`` backend may hold at once."""
+LEAFSIZE = 16
+TILE_QUERIES, TILE_POINTS = 8, 512  # brute-force tile: 32 KiB of distances per thread
 
 
 def check_knn_params(owner: Any) -> None:
-    """Validate the ``k`` and ``n_jobs`` fields shared by the k-NN estimators."""
+    """Validate the ``k``, ``n_jobs`` and ``backend`` fields shared by the k-NN estimators."""
     name = type(owner).__name__
     check_int(owner.k, name="k", owner=name)
     n_jobs = owner.n_jobs
@@ -36,6 +55,7 @@ def check_knn_params(owner: Any) -> None:
             f"The 'n_jobs' parameter of {name} must be -1 (all cores) or an int in the range "
             f"[1, inf). Got {n_jobs!r} instead."
         )
+    check_choice(owner.backend, BACKENDS, name="backend")
 
 
 def check_enough_samples(n_samples: int, k: int, owner: object) -> None:
@@ -63,23 +83,112 @@ def jitter(data: FloatArray, rng: np.random.Generator, amplitude: float = 1e-10)
     return np.asarray(data + amplitude * scale * rng.standard_normal(data.shape))
 
 
+def resolve_backend(backend: str, dim: int) -> str:
+    """Return the backend that ``backend`` (possibly ``"auto"``) means for ``dim`` columns."""
+    check_choice(backend, BACKENDS, name="backend")
+    if backend != "auto":
+        return backend
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        return "torch"
+    return "kdtree" if dim <= TREE_MAX_DIM else "brute"
+
+
+@contextmanager
+def _threads(n_jobs: int) -> Iterator[None]:
+    """Run the compiled kernels on ``n_jobs`` threads (-1: all cores), then restore the count."""
+    import numba
+
+    before = numba.get_num_threads()
+    available = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+    numba.set_num_threads(available if n_jobs == -1 else min(n_jobs, available))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _as_points(points: FloatArray) -> FloatArray:
+    return np.ascontiguousarray(points, dtype=np.float64)
+
+
 def kth_neighbor(
-    points: FloatArray, k: int, *, metric: Metric = "max", n_jobs: int = -1
+    points: FloatArray,
+    k: int,
+    *,
+    metric: Metric = "max",
+    n_jobs: int = -1,
+    backend: str = "auto",
+    memory_budget: int = MEMORY_BUDGET,
 ) -> tuple[FloatArray, NDArray[np.intp]]:
     """Return the distance to the ``k``-th nearest neighbour and the ``k`` neighbour indices.
 
-    The query point itself is excluded, also when it has exact duplicates.
+    The query point itself is excluded, also when it has exact duplicates. Needs ``k < n``.
     """
-    tree = cKDTree(points, balanced_tree=False, compact_nodes=False)
-    dist, idx = tree.query(points, k=k + 1, p=_MINKOWSKI_P[metric], workers=n_jobs)
-    is_self = idx == np.arange(len(points))[:, None]
-    is_self[~is_self.any(axis=1), -1] = True  # self not among the k + 1 (ties): drop the farthest
-    neighbors = idx[~is_self].reshape(len(points), k)
-    return np.asarray(dist[:, k], dtype=np.float64), neighbors
+    points = _as_points(points)
+    kind = resolve_backend(backend, points.shape[1])
+    code = 0 if metric == "max" else 1
+    if kind == "torch":
+        from infolens.estimators import _knn_torch
+
+        return _knn_torch.kth_neighbor(points, k, metric, n_jobs, memory_budget)
+    from infolens.estimators import _knn_numba
+
+    with _threads(n_jobs):
+        if kind == "kdtree":
+            return _knn_numba.knn(*_knn_numba.build(points, LEAFSIZE), k, code)
+        return _knn_numba.brute_knn(
+            np.ascontiguousarray(points.T), k, code, TILE_QUERIES, TILE_POINTS
+        )
+
+
+def count_within(
+    points: FloatArray,
+    radii: FloatArray,
+    *,
+    strict: bool,
+    n_jobs: int = -1,
+    backend: str = "auto",
+    memory_budget: int = MEMORY_BUDGET,
+) -> NDArray[np.float64]:
+    """Count samples (self included) within max-norm ``radii`` of each sample.
+
+    ``strict`` counts ``distance < radius`` for positive radii; a zero radius always counts exact
+    ties (``distance == 0``).
+    """
+    points = _as_points(points)
+    radii = np.ascontiguousarray(radii, dtype=np.float64)
+    kind = resolve_backend(backend, points.shape[1])
+    if kind == "torch":
+        from infolens.estimators import _knn_torch
+
+        counts = _knn_torch.count_within(points, radii, strict, n_jobs, memory_budget)
+        return np.asarray(counts, dtype=np.float64)
+    from infolens.estimators import _knn_numba
+
+    with _threads(n_jobs):
+        if kind == "brute":
+            counts = _knn_numba.brute_count(
+                np.ascontiguousarray(points.T), radii, strict, TILE_QUERIES, TILE_POINTS
+            )
+        elif points.shape[1] == 1:
+            order = np.argsort(points[:, 0], kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(len(order))
+            counts = _knn_numba.sorted_count(points[order, 0], rank, radii, strict)
+        else:
+            counts = _knn_numba.count(*_knn_numba.build(points, LEAFSIZE), radii, strict)
+    return np.asarray(counts, dtype=np.float64)
 
 
 def joint_neighbors_breaking_ties(
-    arrays: list[FloatArray], *, k: int, n_jobs: int, rng: np.random.Generator, owner: str
+    arrays: list[FloatArray],
+    *,
+    k: int,
+    n_jobs: int,
+    backend: str,
+    rng: np.random.Generator,
+    owner: str,
 ) -> tuple[list[FloatArray], FloatArray, NDArray[np.intp], bool]:
     """Find the k-th joint neighbours; if some are at distance zero, jitter the data and redo.
 
@@ -88,7 +197,7 @@ def joint_neighbors_breaking_ties(
     :class:`~infolens.exceptions.DegenerateDataWarning`. Returns the (possibly jittered) arrays,
     ``rho``, the neighbour indices and whether noise was added.
     """
-    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs)
+    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs, backend=backend)
     n_tied = int((rho == 0.0).sum())
     if not n_tied:
         return arrays, rho, neighbors, False
@@ -100,22 +209,8 @@ def joint_neighbors_breaking_ties(
         stacklevel=3,
     )
     arrays = [jitter(a, rng) for a in arrays]
-    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs)
+    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs, backend=backend)
     return arrays, rho, neighbors, True
-
-
-def count_within(
-    points: FloatArray, radii: FloatArray, *, strict: bool, n_jobs: int = -1
-) -> NDArray[np.float64]:
-    """Count samples (self included) within max-norm ``radii`` of each sample.
-
-    ``strict`` counts ``distance < radius`` for positive radii; a zero radius always counts exact
-    ties (``distance == 0``).
-    """
-    r = np.nextafter(radii, 0.0) if strict else radii
-    tree = cKDTree(points, balanced_tree=False, compact_nodes=False)
-    counts = tree.query_ball_point(points, r, p=np.inf, return_length=True, workers=n_jobs)
-    return np.asarray(counts, dtype=np.float64)
 
 
 def ksg_terms(
@@ -125,6 +220,7 @@ def ksg_terms(
     *,
     k: int,
     n_jobs: int,
+    backend: str,
     rho: FloatArray | None = None,
 ) -> FloatArray:
     """Per-sample terms of the KSG-1 / Frenzel–Pompe / Gao mixed estimators, in nats.
@@ -136,14 +232,16 @@ def ksg_terms(
     parts: Sequence[FloatArray] = (x, y) if z is None else (x, y, z)
     joint = np.hstack(parts)
     if rho is None:
-        rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs)
+        rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=backend)
     k_tilde = np.full(len(joint), float(k))
     tied = rho == 0.0
     if tied.any():
-        k_tilde[tied] = count_within(joint, rho, strict=False, n_jobs=n_jobs)[tied]
+        inclusive = count_within(joint, rho, strict=False, n_jobs=n_jobs, backend=backend)
+        k_tilde[tied] = inclusive[tied]
 
     def psi_count(points: FloatArray) -> FloatArray:
-        return np.asarray(digamma(count_within(points, rho, strict=True, n_jobs=n_jobs)))
+        counts = count_within(points, rho, strict=True, n_jobs=n_jobs, backend=backend)
+        return np.asarray(digamma(counts))
 
     if z is None:
         n = float(len(joint))

@@ -28,6 +28,9 @@ class FrenzelPompeEstimator(Estimator):
         Centre and scale every column to unit variance first (max norm everywhere).
     n_jobs : int, default=-1
         Threads of the neighbour search (-1: all cores). Does not change the result.
+    backend : {"auto", "kdtree", "brute", "torch"}, default="auto"
+        Neighbour search: compiled k-d tree, tiled brute force, or torch (CUDA when present);
+        ``"auto"`` picks by dimension. Does not change the result (all backends are exact).
 
     Notes
     -----
@@ -55,6 +58,7 @@ class FrenzelPompeEstimator(Estimator):
     k: int = 3
     standardize: bool = True
     n_jobs: int = -1
+    backend: str = "auto"
 
     def __post_init__(self) -> None:
         check_knn_params(self)
@@ -70,10 +74,19 @@ class FrenzelPompeEstimator(Estimator):
         if self.standardize:
             arrays = [standardize(a) for a in arrays]
         arrays, rho, _, jittered = joint_neighbors_breaking_ties(
-            arrays, k=self.k, n_jobs=self.n_jobs, rng=generator, owner="FrenzelPompeEstimator"
+            arrays,
+            k=self.k,
+            n_jobs=self.n_jobs,
+            backend=self.backend,
+            rng=generator,
+            owner="FrenzelPompeEstimator",
         )
         xa, ya, za = arrays
-        value = float(ksg_terms(xa, ya, za, k=self.k, n_jobs=self.n_jobs, rho=rho).mean())
+        value = float(
+            ksg_terms(
+                xa, ya, za, k=self.k, n_jobs=self.n_jobs, backend=self.backend, rho=rho
+            ).mean()
+        )
         return self._estimate(
             value, n_samples=n, quantity="conditional_mutual_information", jitter=jittered
         )

@@ -36,6 +36,9 @@ class KozachenkoLeonenkoEstimator(Estimator):
         have very different scales.
     n_jobs : int, default=-1
         Threads of the neighbour search (-1: all cores). Does not change the result.
+    backend : {"auto", "kdtree", "brute", "torch"}, default="auto"
+        Neighbour search: compiled k-d tree, tiled brute force, or torch (CUDA when present);
+        ``"auto"`` picks by dimension. Does not change the result (all backends are exact).
 
     Notes
     -----
@@ -64,6 +67,7 @@ class KozachenkoLeonenkoEstimator(Estimator):
     metric: str = "max"
     standardize: bool = False
     n_jobs: int = -1
+    backend: str = "auto"
 
     def __post_init__(self) -> None:
         check_knn_params(self)
@@ -86,7 +90,7 @@ class KozachenkoLeonenkoEstimator(Estimator):
                 "differential entropy -inf. Drop the constant columns."
             )
         metric: Metric = "euclidean" if self.metric == "euclidean" else "max"
-        eps, _ = kth_neighbor(xa, self.k, metric=metric, n_jobs=self.n_jobs)
+        eps, _ = kth_neighbor(xa, self.k, metric=metric, n_jobs=self.n_jobs, backend=self.backend)
         n_zero = int((eps == 0.0).sum())
         if n_zero:
             raise InvalidInputError(

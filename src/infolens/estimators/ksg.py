@@ -36,6 +36,9 @@ class KSGEstimator(Estimator):
         per-column affine rescaling. Distances use the max norm in every space.
     n_jobs : int, default=-1
         Threads of the neighbour search (-1: all cores). Does not change the result.
+    backend : {"auto", "kdtree", "brute", "torch"}, default="auto"
+        Neighbour search: compiled k-d tree, tiled brute force, or torch (CUDA when present);
+        ``"auto"`` picks by dimension. Does not change the result (all backends are exact).
 
     Notes
     -----
@@ -68,6 +71,7 @@ class KSGEstimator(Estimator):
     variant: int = 1
     standardize: bool = True
     n_jobs: int = -1
+    backend: str = "auto"
 
     def __post_init__(self) -> None:
         check_knn_params(self)
@@ -86,10 +90,19 @@ class KSGEstimator(Estimator):
         if self.standardize:
             xa, ya = standardize(xa), standardize(ya)
         (xa, ya), rho, neighbors, jittered = joint_neighbors_breaking_ties(
-            [xa, ya], k=self.k, n_jobs=self.n_jobs, rng=generator, owner="KSGEstimator"
+            [xa, ya],
+            k=self.k,
+            n_jobs=self.n_jobs,
+            backend=self.backend,
+            rng=generator,
+            owner="KSGEstimator",
         )
         if self.variant == 1:
-            value = float(ksg_terms(xa, ya, None, k=self.k, n_jobs=self.n_jobs, rho=rho).mean())
+            value = float(
+                ksg_terms(
+                    xa, ya, None, k=self.k, n_jobs=self.n_jobs, backend=self.backend, rho=rho
+                ).mean()
+            )
         else:
             value = self._variant2(xa, ya, neighbors)
         return self._estimate(value, n_samples=n, quantity="mutual_information", jitter=jittered)
@@ -97,7 +110,9 @@ class KSGEstimator(Estimator):
     def _variant2(self, x: FloatArray, y: FloatArray, neighbors: IntArray) -> float:
         def psi_count(points: FloatArray) -> FloatArray:
             eps = np.abs(points[neighbors] - points[:, None, :]).max(axis=(1, 2))
-            counts = count_within(points, eps, strict=False, n_jobs=self.n_jobs)
+            counts = count_within(
+                points, eps, strict=False, n_jobs=self.n_jobs, backend=self.backend
+            )
             return np.asarray(digamma(counts - 1.0))
 
         k, n = self.k, len(x)

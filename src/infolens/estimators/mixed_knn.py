@@ -30,6 +30,9 @@ class MixedKNNEstimator(Estimator):
         Centre and scale every column to unit variance first (max norm everywhere).
     n_jobs : int, default=-1
         Threads of the neighbour search (-1: all cores). Does not change the result.
+    backend : {"auto", "kdtree", "brute", "torch"}, default="auto"
+        Neighbour search: compiled k-d tree, tiled brute force, or torch (CUDA when present);
+        ``"auto"`` picks by dimension. Does not change the result (all backends are exact).
 
     Notes
     -----
@@ -61,6 +64,7 @@ class MixedKNNEstimator(Estimator):
     k: int = 3
     standardize: bool = True
     n_jobs: int = -1
+    backend: str = "auto"
 
     def __post_init__(self) -> None:
         check_knn_params(self)
@@ -83,9 +87,11 @@ class MixedKNNEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         if self.standardize:
             arrays = [standardize(a) for a in arrays]
-        rho, _ = kth_neighbor(np.hstack(arrays), self.k, n_jobs=self.n_jobs)
+        rho, _ = kth_neighbor(np.hstack(arrays), self.k, n_jobs=self.n_jobs, backend=self.backend)
         z = arrays[2] if len(arrays) == 3 else None
-        terms = ksg_terms(arrays[0], arrays[1], z, k=self.k, n_jobs=self.n_jobs, rho=rho)
+        terms = ksg_terms(
+            arrays[0], arrays[1], z, k=self.k, n_jobs=self.n_jobs, backend=self.backend, rho=rho
+        )
         return self._estimate(
             float(terms.mean()), n_samples=n, quantity=quantity, n_tied=int((rho == 0.0).sum())
         )

@@ -1,0 +1,395 @@
+"""Compiled neighbour-search kernels: a k-d tree and its single-leaf special case, brute force.
+
+The tree is built once per point set (median splits on the widest coordinate, so heavy tails
+cannot unbalance it; a tight bounding box per node) and queried in parallel over the points
+themselves. Two queries are supported:
+
+* ``knn``: the distance to the ``k``-th nearest other point, and the ``k`` neighbours, with ties
+  at equal distance broken by the smaller original index (so every backend picks the same set);
+* ``count``: the number of points (the query included) strictly within a per-point radius, or at
+  distance zero when the radius is zero. Whole nodes inside the radius are counted without
+  visiting their points.
+
+Distances are the max norm or the Euclidean norm; the max norm is evaluated exactly (``abs`` and
+``max`` of float64 differences), so counts equal those of any other exact implementation. A tree
+whose only leaf holds every point *is* a brute-force search (with early exit inside each
+distance), which is how the ``"brute"`` backend runs. The kernels are compiled on first use and
+cached on disk.
+"""
+
+import numba as nb
+import numpy as np
+
+from infolens._typing import FloatArray, IntArray
+
+MAX_NORM = 0
+EUCLIDEAN = 1
+_CHUNK = 256  # queries per task handed to a thread
+_STACK = 256  # depth-first stack; a median-split tree over 2**63 points is 63 levels deep
+
+
+@nb.njit(cache=True, nogil=True)
+def _swap_rows(data: FloatArray, perm: IntArray, i: int, j: int) -> None:
+    perm[i], perm[j] = perm[j], perm[i]
+    for c in range(data.shape[1]):
+        data[i, c], data[j, c] = data[j, c], data[i, c]
+
+
+@nb.njit(cache=True, nogil=True)
+def _select(data: FloatArray, perm: IntArray, dim: int, lo: int, hi: int, nth: int) -> None:
+    """Reorder rows ``lo:hi`` so that row ``nth`` holds their median by column ``dim``."""
+    while hi - lo > 1:
+        pivot = data[(lo + hi) // 2, dim]
+        i, j = lo, hi - 1
+        while i <= j:
+            while data[i, dim] < pivot:
+                i += 1
+            while data[j, dim] > pivot:
+                j -= 1
+            if i <= j:
+                _swap_rows(data, perm, i, j)
+                i += 1
+                j -= 1
+        if nth <= j:
+            hi = j + 1
+        elif nth >= i:
+            lo = i
+        else:
+            return
+
+
+@nb.njit(cache=True, nogil=True)
+def build(
+    points: FloatArray, leafsize: int
+) -> tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, FloatArray, FloatArray]:
+    """Build the tree over a copy of ``points``.
+
+    Returns ``tdata`` (the points in tree order), ``perm`` (their original indices), and per node
+    ``start``, ``end``, ``left`` (-1 for a leaf), ``lo`` and ``hi`` (the bounding box).
+    Children of node ``i`` are ``left[i]`` and ``left[i] + 1``.
+    """
+    data = points.copy()
+    n, d = data.shape
+    max_nodes = 2 * (n // max(1, (leafsize + 1) // 2)) + 3
+    perm = np.arange(n)
+    start = np.empty(max_nodes, np.int64)
+    end = np.empty(max_nodes, np.int64)
+    left = np.full(max_nodes, -1, np.int64)
+    lo = np.empty((max_nodes, d))
+    hi = np.empty((max_nodes, d))
+    start[0], end[0] = 0, n
+    n_nodes = 1
+    node = 0
+    while node < n_nodes:  # breadth first: nodes are numbered level by level
+        s, e = start[node], end[node]
+        lo[node] = data[s]
+        hi[node] = data[s]
+        for p in range(s + 1, e):
+            for c in range(d):
+                v = data[p, c]
+                if v < lo[node, c]:
+                    lo[node, c] = v
+                elif v > hi[node, c]:
+                    hi[node, c] = v
+        widest, spread = 0, 0.0
+        for c in range(d):
+            if hi[node, c] - lo[node, c] > spread:
+                widest, spread = c, hi[node, c] - lo[node, c]
+        if e - s > leafsize and spread > 0.0:
+            mid = (s + e) // 2
+            _select(data, perm, widest, s, e, mid)
+            left[node] = n_nodes
+            start[n_nodes], end[n_nodes] = s, mid
+            start[n_nodes + 1], end[n_nodes + 1] = mid, e
+            n_nodes += 2
+        node += 1
+    return data, perm, start[:n_nodes], end[:n_nodes], left[:n_nodes], lo[:n_nodes], hi[:n_nodes]
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _box_distance(q: FloatArray, lo: FloatArray, hi: FloatArray, metric: int) -> float:
+    """Smallest distance (squared for the Euclidean norm) from ``q`` to the box ``[lo, hi]``."""
+    acc = 0.0
+    for c in range(lo.shape[0]):
+        v = lo[c] - q[c]
+        if v < 0.0:
+            v = q[c] - hi[c]
+        if v > 0.0:
+            if metric == MAX_NORM:
+                acc = max(acc, v)
+            else:
+                acc += v * v
+    return acc
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def knn(
+    tdata: FloatArray,
+    perm: IntArray,
+    start: IntArray,
+    end: IntArray,
+    left: IntArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    k: int,
+    metric: int,
+) -> tuple[FloatArray, IntArray]:
+    """Distance to the ``k``-th nearest other point of every point, and the ``k`` neighbours.
+
+    ``tdata`` is the data in tree order (``data[perm]``); outputs are in the original order.
+    Euclidean distances are accumulated as squares and square-rooted at the end.
+    """
+    n, d = tdata.shape
+    dist = np.empty(n)
+    neighbors = np.empty((n, k), np.int64)
+    n_chunks = (n + _CHUNK - 1) // _CHUNK
+    for chunk in nb.prange(n_chunks):
+        heap_d = np.empty(k)
+        heap_i = np.empty(k, np.int64)
+        stack_node = np.empty(_STACK, np.int64)
+        stack_bound = np.empty(_STACK)
+        for p in range(chunk * _CHUNK, min(n, (chunk + 1) * _CHUNK)):
+            q = tdata[p]
+            me = perm[p]
+            heap_d[:] = np.inf
+            heap_i[:] = n
+            stack_node[0], stack_bound[0], top = 0, 0.0, 1
+            while top:
+                top -= 1
+                node = stack_node[top]
+                if stack_bound[top] > heap_d[0]:
+                    continue
+                child = left[node]
+                if child >= 0:
+                    b0 = _box_distance(q, lo[child], hi[child], metric)
+                    b1 = _box_distance(q, lo[child + 1], hi[child + 1], metric)
+                    near, far, b_near, b_far = child, child + 1, b0, b1
+                    if b1 < b0:
+                        near, far, b_near, b_far = child + 1, child, b1, b0
+                    stack_node[top], stack_bound[top] = far, b_far
+                    stack_node[top + 1], stack_bound[top + 1] = near, b_near
+                    top += 2
+                    continue
+                for j in range(start[node], end[node]):
+                    other = perm[j]
+                    if other == me:
+                        continue
+                    bound = heap_d[0]
+                    acc = 0.0
+                    for c in range(d):
+                        v = abs(tdata[j, c] - q[c])
+                        if metric == MAX_NORM:
+                            acc = max(acc, v)
+                        else:
+                            acc += v * v
+                        if acc > bound:
+                            break
+                    if acc > bound or (acc == bound and other > heap_i[0]):
+                        continue
+                    # replace the root of the max-heap ordered by (distance, index); sift down
+                    pos = 0
+                    while True:
+                        child_pos = 2 * pos + 1
+                        if child_pos >= k:
+                            break
+                        if child_pos + 1 < k and (
+                            heap_d[child_pos + 1] > heap_d[child_pos]
+                            or (
+                                heap_d[child_pos + 1] == heap_d[child_pos]
+                                and heap_i[child_pos + 1] > heap_i[child_pos]
+                            )
+                        ):
+                            child_pos += 1
+                        if heap_d[child_pos] < acc or (
+                            heap_d[child_pos] == acc and heap_i[child_pos] < other
+                        ):
+                            break
+                        heap_d[pos], heap_i[pos] = heap_d[child_pos], heap_i[child_pos]
+                        pos = child_pos
+                    heap_d[pos], heap_i[pos] = acc, other
+            dist[me] = heap_d[0] if metric == MAX_NORM else np.sqrt(heap_d[0])
+            neighbors[me] = heap_i
+    return dist, neighbors
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def count(
+    tdata: FloatArray,
+    perm: IntArray,
+    start: IntArray,
+    end: IntArray,
+    left: IntArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    radii: FloatArray,
+    strict: bool,
+) -> IntArray:
+    """Max-norm neighbour counts, the point itself included, for per-point ``radii``.
+
+    ``strict`` counts ``distance < radius``; otherwise, and whenever the radius is zero,
+    ``distance <= radius``. ``radii`` and the output are in the original order.
+    """
+    n, d = tdata.shape
+    counts = np.zeros(n, np.int64)
+    n_chunks = (n + _CHUNK - 1) // _CHUNK
+    for chunk in nb.prange(n_chunks):
+        stack = np.empty(_STACK, np.int64)
+        for p in range(chunk * _CHUNK, min(n, (chunk + 1) * _CHUNK)):
+            q = tdata[p]
+            r = radii[perm[p]]
+            inclusive = not strict or r == 0.0
+            total = 0
+            stack[0], top = 0, 1
+            while top:
+                top -= 1
+                node = stack[top]
+                near, far = 0.0, 0.0  # box distance and farthest-corner distance
+                for c in range(d):
+                    a, b = q[c] - lo[node, c], hi[node, c] - q[c]
+                    far = max(far, a, b)
+                    near = max(near, -a, -b)
+                if near > r or (near == r and not inclusive):
+                    continue
+                if far < r or (far == r and inclusive):
+                    total += end[node] - start[node]
+                    continue
+                child = left[node]
+                if child >= 0:
+                    stack[top], stack[top + 1] = child, child + 1
+                    top += 2
+                    continue
+                for j in range(start[node], end[node]):
+                    acc = 0.0
+                    for c in range(d):
+                        acc = max(acc, abs(tdata[j, c] - q[c]))
+                        if acc > r:
+                            break
+                    if acc < r or (acc == r and inclusive):
+                        total += 1
+            counts[perm[p]] = total
+    return counts
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def brute_knn(
+    data_t: FloatArray, k: int, metric: int, tile_queries: int, tile_points: int
+) -> tuple[FloatArray, IntArray]:
+    """Brute-force ``knn`` over the transposed data ``(dim, n)``, in query x point tiles.
+
+    Each thread holds one ``tile_queries x tile_points`` block of distances, filled one coordinate
+    at a time so that the inner loop is a contiguous, vectorised pass over points; the ``k``
+    smallest per query are kept in a sorted list (ties: the smaller index wins).
+    """
+    d, n = data_t.shape
+    dist = np.empty(n)
+    neighbors = np.empty((n, k), np.int64)
+    n_tiles = (n + tile_queries - 1) // tile_queries
+    for tile in nb.prange(n_tiles):
+        q0 = tile * tile_queries
+        nq = min(tile_queries, n - q0)
+        block = np.empty((tile_queries, tile_points))
+        best_d = np.full((tile_queries, k), np.inf)  # descending: [0] is the k-th nearest
+        best_i = np.full((tile_queries, k), n, np.int64)
+        for p0 in range(0, n, tile_points):
+            m = min(tile_points, n - p0)
+            block[:, :m] = 0.0
+            for c in range(d):
+                row = data_t[c, p0 : p0 + m]
+                for qi in range(nq):
+                    qc = data_t[c, q0 + qi]
+                    acc = block[qi]
+                    if metric == MAX_NORM:
+                        for j in range(m):
+                            acc[j] = max(acc[j], abs(row[j] - qc))
+                    else:
+                        for j in range(m):
+                            diff = row[j] - qc
+                            acc[j] += diff * diff
+            for qi in range(nq):
+                acc = block[qi]
+                bd, bi = best_d[qi], best_i[qi]
+                for j in range(m):
+                    v = acc[j]
+                    if v < bd[0] and p0 + j != q0 + qi:
+                        pos = 0
+                        while pos + 1 < k and bd[pos + 1] > v:
+                            bd[pos], bi[pos] = bd[pos + 1], bi[pos + 1]
+                            pos += 1
+                        bd[pos], bi[pos] = v, p0 + j
+        for qi in range(nq):
+            kth = best_d[qi, 0]
+            dist[q0 + qi] = kth if metric == MAX_NORM else np.sqrt(kth)
+            neighbors[q0 + qi] = best_i[qi]
+    return dist, neighbors
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def brute_count(
+    data_t: FloatArray, radii: FloatArray, strict: bool, tile_queries: int, tile_points: int
+) -> IntArray:
+    """Brute-force ``count`` over the transposed data ``(dim, n)``, tiled like ``brute_knn``."""
+    d, n = data_t.shape
+    counts = np.zeros(n, np.int64)
+    n_tiles = (n + tile_queries - 1) // tile_queries
+    for tile in nb.prange(n_tiles):
+        q0 = tile * tile_queries
+        nq = min(tile_queries, n - q0)
+        block = np.empty((tile_queries, tile_points))
+        for p0 in range(0, n, tile_points):
+            m = min(tile_points, n - p0)
+            block[:, :m] = 0.0
+            for c in range(d):
+                row = data_t[c, p0 : p0 + m]
+                for qi in range(nq):
+                    qc = data_t[c, q0 + qi]
+                    acc = block[qi]
+                    for j in range(m):
+                        acc[j] = max(acc[j], abs(row[j] - qc))
+            for qi in range(nq):
+                r = radii[q0 + qi]
+                acc = block[qi]
+                total = 0
+                if strict and r > 0.0:
+                    for j in range(m):
+                        total += acc[j] < r
+                else:
+                    for j in range(m):
+                        total += acc[j] <= r
+                counts[q0 + qi] += total
+    return counts
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def sorted_count(values: FloatArray, rank: IntArray, radii: FloatArray, strict: bool) -> IntArray:
+    """``count`` in one dimension by binary search in the sorted ``values``.
+
+    ``rank[i]`` is the position of sample ``i`` in ``values``. The searches test the same
+    predicate as the other kernels, ``abs(x_j - x_i) < r``, which is monotone along the sorted
+    order because float subtraction rounds monotonically.
+    """
+    n = values.shape[0]
+    counts = np.empty(n, np.int64)
+    for i in nb.prange(n):
+        p = rank[i]
+        v = values[p]
+        r = radii[i]
+        inclusive = not strict or r == 0.0
+        lo, hi = p + 1, n  # first j >= p outside the radius
+        while lo < hi:
+            mid = (lo + hi) // 2
+            diff = values[mid] - v
+            if diff < r or (inclusive and diff == r):
+                lo = mid + 1
+            else:
+                hi = mid
+        upper = lo
+        lo, hi = 0, p  # first j < p inside the radius
+        while lo < hi:
+            mid = (lo + hi) // 2
+            diff = v - values[mid]
+            if diff < r or (inclusive and diff == r):
+                hi = mid
+            else:
+                lo = mid + 1
+        counts[i] = upper - lo
+    return counts
