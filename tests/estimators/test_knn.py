@@ -1,8 +1,23 @@
-"""The shared k-NN layer: neighbour conventions with duplicates, counting rules."""
+"""The shared k-NN layer: neighbour conventions, counting rules and the search backends."""
+
+import subprocess
+import sys
+from typing import Any
 
 import numpy as np
+import pytest
+from scipy.spatial import cKDTree
 
-from infolens.estimators._knn import count_within, kth_neighbor, standardize
+import infolens
+from infolens.estimators import _knn
+from infolens.estimators._knn import (
+    BACKENDS,
+    count_within,
+    kth_neighbor,
+    resolve_backend,
+    standardize,
+)
+from infolens.exceptions import InvalidParameterError
 
 
 def test_kth_neighbor_excludes_self_even_with_duplicates() -> None:
@@ -24,3 +39,173 @@ def test_count_within_is_strict_for_positive_radii_and_counts_exact_ties_at_zero
 def test_standardize_leaves_constant_columns_finite() -> None:
     out = standardize(np.array([[1.0, 5.0], [3.0, 5.0]]))
     np.testing.assert_array_equal(out, [[-1.0, 0.0], [1.0, 0.0]])
+
+
+# --- backends -------------------------------------------------------------------------------
+# Every backend is exact: max-norm distances and counts must agree bit for bit, with and without
+# ties, for any thread count, tile size or leaf size; Euclidean distances to the rounding of a
+# sum of squares (1e-12 relative is 10,000 ulps of headroom). scipy's cKDTree is the independent
+# reference.
+
+ENGINES = ["kdtree", "brute", "torch"]
+
+
+def _points(n: int, d: int, ties: bool, seed: int) -> np.ndarray:
+    points = np.random.default_rng(seed).standard_normal((n, d))
+    return np.round(points) if ties else points  # rounding: many exact ties and duplicates
+
+
+def _search(points: np.ndarray, backend: str, **kw: int) -> dict[str, np.ndarray]:
+    if backend == "torch":
+        pytest.importorskip("torch")
+    out = {}
+    for metric in ("max", "euclidean"):
+        dist, neighbors = kth_neighbor(points, 3, metric=metric, backend=backend, **kw)
+        out[metric], out[metric + "_nb"] = dist, np.sort(neighbors, axis=1)
+    radii = out["max"].copy()
+    radii[::3] = 0.0
+    radii[1::3] *= 0.5
+    for strict in (True, False):
+        out[f"count_{strict}"] = count_within(points, radii, strict=strict, backend=backend, **kw)
+    return out
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("dim", [1, 2, 5, 16])
+def test_backends_agree_with_each_other_and_with_scipy(dim: int, ties: bool) -> None:
+    points = _points(600, dim, ties, seed=dim)
+    results = {b: _search(points, b, n_jobs=2) for b in ENGINES}
+    ref = results["kdtree"]
+    tree = cKDTree(points)
+    np.testing.assert_array_equal(ref["max"], tree.query(points, 4, p=np.inf)[0][:, 3])
+    np.testing.assert_allclose(ref["euclidean"], tree.query(points, 4)[0][:, 3], rtol=1e-12)
+    radii = np.where(
+        np.arange(600) % 3 == 0, 0.0, ref["max"] * np.where(np.arange(600) % 3 == 1, 0.5, 1.0)
+    )
+    scipy_strict = tree.query_ball_point(
+        points, np.where(radii > 0, np.nextafter(radii, 0), 0), p=np.inf, return_length=True
+    )
+    np.testing.assert_array_equal(ref["count_True"], scipy_strict)
+    for backend in ("brute", "torch"):
+        for key, value in results[backend].items():
+            if key == "euclidean":
+                np.testing.assert_allclose(value, ref[key], rtol=1e-12, err_msg=backend)
+            elif key == "euclidean_nb" and not ties:
+                np.testing.assert_array_equal(value, ref[key], err_msg=backend)
+            elif key != "euclidean_nb":  # tied Euclidean sums may round differently in torch
+                np.testing.assert_array_equal(value, ref[key], err_msg=f"{backend} {key}")
+
+
+def test_neighbors_break_ties_by_the_smaller_index() -> None:
+    points = np.array([[0.0], [1.0], [-1.0], [1.0], [-1.0], [2.0]])
+    for backend in ENGINES:
+        if backend == "torch":
+            pytest.importorskip("torch")
+        dist, neighbors = kth_neighbor(points, 2, backend=backend)
+        assert dist[0] == 1.0
+        assert sorted(neighbors[0]) == [1, 2]  # not 3 or 4: same distance, larger index
+
+
+@pytest.mark.parametrize("backend", ENGINES)
+def test_results_do_not_depend_on_threads_tiles_or_leaves(
+    backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    points = _points(700, 4, ties=True, seed=1)
+    reference = _search(points, backend, n_jobs=1)
+    monkeypatch.setattr(_knn, "LEAFSIZE", 1)  # deepest possible tree
+    monkeypatch.setattr(_knn, "TILE_QUERIES", 3)
+    monkeypatch.setattr(_knn, "TILE_POINTS", 7)  # tiles that do not divide n
+    small = _search(points, backend, n_jobs=2, memory_budget=7 * 700 * 18)  # 7-row torch tiles
+    monkeypatch.setattr(_knn, "LEAFSIZE", 10_000)  # one leaf: the tree is a brute-force scan
+    monkeypatch.setattr(_knn, "TILE_QUERIES", 700)
+    monkeypatch.setattr(_knn, "TILE_POINTS", 700)  # one tile
+    one_tile = _search(points, backend, n_jobs=2, memory_budget=2**40)
+    for key in reference:
+        np.testing.assert_array_equal(small[key], reference[key], err_msg=key)
+        np.testing.assert_array_equal(one_tile[key], reference[key], err_msg=key)
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "arrays"),
+    [
+        ("ksg", {}, 2),
+        ("ksg", {"variant": 2}, 2),
+        ("mixed_knn", {}, 2),
+        ("mixed_knn", {}, 3),
+        ("frenzel_pompe", {}, 3),
+        ("kl", {"metric": "euclidean"}, 1),
+        ("kl", {}, 1),
+    ],
+)
+def test_estimates_are_identical_across_backends(
+    method: str, kwargs: dict[str, Any], arrays: int
+) -> None:
+    rng = np.random.default_rng(7)
+    data = [rng.standard_normal((500, 3)) for _ in range(arrays)]
+    if method == "mixed_knn":
+        data = [np.round(a) for a in data]  # ties: the Gao et al. rule is exercised
+    values = []
+    for backend in ENGINES:
+        if backend == "torch":
+            pytest.importorskip("torch")
+        if arrays == 1:
+            est = infolens.entropy(data[0], method=method, backend=backend, **kwargs)
+        elif arrays == 2:
+            est = infolens.mutual_information(
+                *data, method=method, backend=backend, rng=0, **kwargs
+            )
+        else:
+            est = infolens.conditional_mutual_information(
+                *data, method=method, backend=backend, rng=0, **kwargs
+            )
+        values.append(est.value)
+    np.testing.assert_allclose(values, values[0], rtol=1e-12, atol=1e-12)
+
+
+def test_unknown_backend_lists_the_valid_ones() -> None:
+    message = "Unknown backend 'faiss'. Available: 'auto', 'brute', 'kdtree', 'torch'."
+    with pytest.raises(InvalidParameterError, match=message):
+        infolens.mutual_information(
+            np.zeros((10, 1)), np.ones((10, 1)), method="ksg", backend="faiss"
+        )
+    with pytest.raises(InvalidParameterError, match=message):
+        resolve_backend("faiss", 3)
+    assert set(BACKENDS) == {"auto", "brute", "kdtree", "torch"}
+
+
+def test_auto_backend_picks_by_dimension_and_uses_a_visible_gpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    assert resolve_backend("auto", _knn.TREE_MAX_DIM) == "kdtree"
+    assert resolve_backend("auto", _knn.TREE_MAX_DIM + 1) == "brute"
+    assert resolve_backend("brute", 1) == "brute"
+
+    class _Cuda:
+        @staticmethod
+        def is_available() -> bool:
+            return True
+
+    class _Torch:
+        cuda = _Cuda
+
+    monkeypatch.setitem(sys.modules, "torch", _Torch)
+    assert resolve_backend("auto", 1) == "torch"
+
+
+def test_a_million_samples_stay_within_two_gib() -> None:
+    # Peak resident memory of a whole KSG estimate at N = 1,000,000 (1 + 1 dims), and of the
+    # k-d tree in 20 dimensions at N = 1,000,000 (the data alone are 160 MB), in a fresh process.
+    code = (
+        "import resource, numpy as np, infolens\n"
+        "from infolens.estimators._knn import LEAFSIZE\n"
+        "from infolens.estimators._knn_numba import build\n"
+        "rng = np.random.default_rng(0)\n"
+        "x = rng.standard_normal(1_000_000); y = x + rng.standard_normal(1_000_000)\n"
+        "infolens.mutual_information(x, y, method='ksg')\n"
+        "del x, y\n"
+        "tree = build(rng.standard_normal((1_000_000, 20)), LEAFSIZE)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) < 2 * 2**30
