@@ -41,7 +41,7 @@ TREE_MAX_DIM = 12
 """Largest dimension searched with the k-d tree under ``backend="auto"`` (see benchmarks)."""
 MEMORY_BUDGET = 256 * 2**20
 """Bytes of pairwise-distance tiles the ``"torch"`` backend may hold at once."""
-LEAFSIZE = 16
+LEAFSIZE = 128
 TILE_QUERIES, TILE_POINTS = 8, 512  # brute-force tile: 32 KiB of distances per thread
 
 

@@ -64,7 +64,8 @@ def build(
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, FloatArray, FloatArray]:
     """Build the tree over a copy of ``points``.
 
-    Returns ``tdata`` (the points in tree order), ``perm`` (their original indices), and per node
+    Returns ``data_t`` (the points in tree order, transposed to ``(dim, n)`` so that a leaf's
+    coordinates are contiguous), ``perm`` (their original indices), and per node
     ``start``, ``end``, ``left`` (-1 for a leaf), ``lo`` and ``hi`` (the bounding box).
     Children of node ``i`` are ``left[i]`` and ``left[i] + 1``.
     """
@@ -103,7 +104,8 @@ def build(
             start[n_nodes + 1], end[n_nodes + 1] = mid, e
             n_nodes += 2
         node += 1
-    return data, perm, start[:n_nodes], end[:n_nodes], left[:n_nodes], lo[:n_nodes], hi[:n_nodes]
+    data_t = np.ascontiguousarray(data.T)
+    return data_t, perm, start[:n_nodes], end[:n_nodes], left[:n_nodes], lo[:n_nodes], hi[:n_nodes]
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -122,9 +124,43 @@ def _box_distance(q: FloatArray, lo: FloatArray, hi: FloatArray, metric: int) ->
     return acc
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _leaf_distances(
+    data_t: FloatArray, s: int, e: int, q: FloatArray, metric: int, out: FloatArray
+) -> None:
+    """Distances (squared if Euclidean) from ``q`` to points ``s:e``, vectorised over points."""
+    m = e - s
+    out[:m] = 0.0
+    for c in range(data_t.shape[0]):
+        row = data_t[c, s:e]
+        qc = q[c]
+        if metric == MAX_NORM:
+            for j in range(m):
+                out[j] = max(out[j], abs(row[j] - qc))
+        else:
+            for j in range(m):
+                diff = row[j] - qc
+                out[j] += diff * diff
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _push_k_smallest(best_d: FloatArray, best_i: IntArray, v: float, index: int) -> None:
+    """Insert ``(v, index)`` into the descending list of the k smallest (ties: smaller index)."""
+    if v > best_d[0] or (v == best_d[0] and index > best_i[0]):
+        return
+    pos = 0
+    k = best_d.shape[0]
+    while pos + 1 < k and (
+        best_d[pos + 1] > v or (best_d[pos + 1] == v and best_i[pos + 1] > index)
+    ):
+        best_d[pos], best_i[pos] = best_d[pos + 1], best_i[pos + 1]
+        pos += 1
+    best_d[pos], best_i[pos] = v, index
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def knn(
-    tdata: FloatArray,
+    data_t: FloatArray,
     perm: IntArray,
     start: IntArray,
     end: IntArray,
@@ -136,85 +172,59 @@ def knn(
 ) -> tuple[FloatArray, IntArray]:
     """Distance to the ``k``-th nearest other point of every point, and the ``k`` neighbours.
 
-    ``tdata`` is the data in tree order (``data[perm]``); outputs are in the original order.
-    Euclidean distances are accumulated as squares and square-rooted at the end.
+    Takes the output of :func:`build`; results are in the original order. Euclidean distances
+    are accumulated as squares and square-rooted at the end.
     """
-    n, d = tdata.shape
+    d, n = data_t.shape
     dist = np.empty(n)
     neighbors = np.empty((n, k), np.int64)
+    largest_leaf = np.max(end - start)
     n_chunks = (n + _CHUNK - 1) // _CHUNK
     for chunk in nb.prange(n_chunks):
-        heap_d = np.empty(k)
-        heap_i = np.empty(k, np.int64)
+        best_d = np.empty(k)
+        best_i = np.empty(k, np.int64)
         stack_node = np.empty(_STACK, np.int64)
         stack_bound = np.empty(_STACK)
+        q = np.empty(d)
+        leaf = np.empty(largest_leaf)
         for p in range(chunk * _CHUNK, min(n, (chunk + 1) * _CHUNK)):
-            q = tdata[p]
+            q[:] = data_t[:, p]
             me = perm[p]
-            heap_d[:] = np.inf
-            heap_i[:] = n
+            best_d[:] = np.inf
+            best_i[:] = n
             stack_node[0], stack_bound[0], top = 0, 0.0, 1
             while top:
                 top -= 1
                 node = stack_node[top]
-                if stack_bound[top] > heap_d[0]:
+                if stack_bound[top] > best_d[0]:
                     continue
                 child = left[node]
-                if child >= 0:
+                if child >= 0:  # push the farther child first, so the nearer is searched first
                     b0 = _box_distance(q, lo[child], hi[child], metric)
                     b1 = _box_distance(q, lo[child + 1], hi[child + 1], metric)
-                    near, far, b_near, b_far = child, child + 1, b0, b1
-                    if b1 < b0:
-                        near, far, b_near, b_far = child + 1, child, b1, b0
-                    stack_node[top], stack_bound[top] = far, b_far
-                    stack_node[top + 1], stack_bound[top + 1] = near, b_near
+                    near = child + 1 if b1 < b0 else child
+                    stack_node[top], stack_bound[top] = 2 * child + 1 - near, max(b0, b1)
+                    stack_node[top + 1], stack_bound[top + 1] = near, min(b0, b1)
                     top += 2
                     continue
-                for j in range(start[node], end[node]):
-                    other = perm[j]
-                    if other == me:
-                        continue
-                    bound = heap_d[0]
-                    acc = 0.0
-                    for c in range(d):
-                        v = abs(tdata[j, c] - q[c])
-                        if metric == MAX_NORM:
-                            acc = max(acc, v)
-                        else:
-                            acc += v * v
-                        if acc > bound:
-                            break
-                    if acc > bound or (acc == bound and other > heap_i[0]):
-                        continue
-                    # replace the root of the max-heap ordered by (distance, index); sift down
-                    pos = 0
-                    while True:
-                        child_pos = 2 * pos + 1
-                        if child_pos >= k:
-                            break
-                        if child_pos + 1 < k and (
-                            heap_d[child_pos + 1] > heap_d[child_pos]
-                            or (
-                                heap_d[child_pos + 1] == heap_d[child_pos]
-                                and heap_i[child_pos + 1] > heap_i[child_pos]
-                            )
-                        ):
-                            child_pos += 1
-                        if heap_d[child_pos] < acc or (
-                            heap_d[child_pos] == acc and heap_i[child_pos] < other
-                        ):
-                            break
-                        heap_d[pos], heap_i[pos] = heap_d[child_pos], heap_i[child_pos]
-                        pos = child_pos
-                    heap_d[pos], heap_i[pos] = acc, other
-            dist[me] = heap_d[0] if metric == MAX_NORM else np.sqrt(heap_d[0])
-            neighbors[me] = heap_i
+                s, m = start[node], end[node] - start[node]
+                _leaf_distances(data_t, s, end[node], q, metric, leaf)
+                bound = best_d[0]
+                inside = 0
+                for j in range(m):  # vectorised test; most leaves hold no better point
+                    inside += leaf[j] <= bound
+                if inside:
+                    for j in range(m):
+                        if leaf[j] <= best_d[0] and perm[s + j] != me:
+                            _push_k_smallest(best_d, best_i, leaf[j], perm[s + j])
+            dist[me] = best_d[0] if metric == MAX_NORM else np.sqrt(best_d[0])
+            neighbors[me] = best_i
     return dist, neighbors
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def count(
-    tdata: FloatArray,
+    data_t: FloatArray,
     perm: IntArray,
     start: IntArray,
     end: IntArray,
@@ -229,13 +239,16 @@ def count(
     ``strict`` counts ``distance < radius``; otherwise, and whenever the radius is zero,
     ``distance <= radius``. ``radii`` and the output are in the original order.
     """
-    n, d = tdata.shape
+    d, n = data_t.shape
     counts = np.zeros(n, np.int64)
+    largest_leaf = np.max(end - start)
     n_chunks = (n + _CHUNK - 1) // _CHUNK
     for chunk in nb.prange(n_chunks):
         stack = np.empty(_STACK, np.int64)
+        q = np.empty(d)
+        leaf = np.empty(largest_leaf)
         for p in range(chunk * _CHUNK, min(n, (chunk + 1) * _CHUNK)):
-            q = tdata[p]
+            q[:] = data_t[:, p]
             r = radii[perm[p]]
             inclusive = not strict or r == 0.0
             total = 0
@@ -258,14 +271,14 @@ def count(
                     stack[top], stack[top + 1] = child, child + 1
                     top += 2
                     continue
-                for j in range(start[node], end[node]):
-                    acc = 0.0
-                    for c in range(d):
-                        acc = max(acc, abs(tdata[j, c] - q[c]))
-                        if acc > r:
-                            break
-                    if acc < r or (acc == r and inclusive):
-                        total += 1
+                m = end[node] - start[node]
+                _leaf_distances(data_t, start[node], end[node], q, MAX_NORM, leaf)
+                if inclusive:
+                    for j in range(m):
+                        total += leaf[j] <= r
+                else:
+                    for j in range(m):
+                        total += leaf[j] < r
             counts[perm[p]] = total
     return counts
 
