@@ -209,3 +209,21 @@ def test_a_million_samples_stay_within_two_gib() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) < 2 * 2**30
+
+
+@pytest.mark.parametrize("record", [2048, 5, 1])
+def test_fused_brute_force_counts_equal_per_space_counts(
+    record: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The brute-force backend finds rho and every count in one pass, holding at most RECORD
+    # candidate distances per query; a full record falls back to a separate count.
+    rng = np.random.default_rng(3)
+    blocks = [np.round(rng.standard_normal((400, d))) for d in (1, 1, 2)]
+    spaces = [(0, 2), (1, 2), (2,), (0, 1, 2)]
+    expected = _knn.neighbor_counts(blocks, spaces, k=3, n_jobs=1, backend="kdtree")
+    monkeypatch.setattr(_knn, "RECORD", record)
+    rho, counts = _knn.neighbor_counts(blocks, spaces, k=3, n_jobs=2, backend="brute")
+    np.testing.assert_array_equal(rho, expected[0])
+    assert (rho == 0).any()  # ties: zero radii count exact duplicates
+    for got, want in zip(counts, expected[1], strict=True):
+        np.testing.assert_array_equal(got, want)

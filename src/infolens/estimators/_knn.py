@@ -23,9 +23,9 @@ bit for bit; Euclidean distances to the last bits of the sum of squares):
 
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +43,8 @@ MEMORY_BUDGET = 256 * 2**20
 """Bytes of pairwise-distance tiles the ``"torch"`` backend may hold at once."""
 LEAFSIZE = 128
 TILE_QUERIES, TILE_POINTS = 8, 512  # brute-force tile: 32 KiB of distances per thread
+RECORD = 2048  # distances per query and space the fused brute-force pass may hold
+T = TypeVar("T")
 
 
 def check_knn_params(owner: Any) -> None:
@@ -169,7 +171,12 @@ def count_within(
     with _threads(n_jobs):
         if kind == "brute":
             counts = _knn_numba.brute_count(
-                np.ascontiguousarray(points.T), radii, strict, TILE_QUERIES, TILE_POINTS
+                np.ascontiguousarray(points.T),
+                np.arange(len(points)),
+                radii,
+                strict,
+                TILE_QUERIES,
+                TILE_POINTS,
             )
         elif points.shape[1] == 1:
             order = np.argsort(points[:, 0], kind="stable")
@@ -181,26 +188,101 @@ def count_within(
     return np.asarray(counts, dtype=np.float64)
 
 
-def joint_neighbors_breaking_ties(
-    arrays: list[FloatArray],
+def neighbor_counts(
+    blocks: Sequence[FloatArray],
+    spaces: Sequence[tuple[int, ...]],
     *,
     k: int,
     n_jobs: int,
     backend: str,
+) -> tuple[FloatArray, list[FloatArray]]:
+    """Return ``rho`` in the joint space of ``blocks`` and the counts within it in each space.
+
+    A space is a tuple of block indices; its counts follow :func:`count_within` (strict, or
+    exact ties where ``rho`` is zero). The brute-force backend finds ``rho`` and every count in a
+    single pass over the pairs; the others search once per space.
+    """
+    joint = _as_points(np.hstack(blocks))
+    kind = resolve_backend(backend, joint.shape[1])
+
+    def space(members: tuple[int, ...]) -> FloatArray:
+        return np.hstack([blocks[b] for b in members])
+
+    if kind != "brute":
+        rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=kind)
+        counts = [
+            count_within(space(m), rho, strict=True, n_jobs=n_jobs, backend=backend) for m in spaces
+        ]
+        return rho, counts
+    from infolens.estimators import _knn_numba
+
+    block_of = np.repeat(np.arange(len(blocks)), [b.shape[1] for b in blocks])
+    masks = np.array([sum(1 << b for b in m) for m in spaces], dtype=np.int64)
+    with _threads(n_jobs):
+        rho, fused, overflow = _knn_numba.brute_ksg(
+            np.ascontiguousarray(joint.T), block_of, masks, k, TILE_QUERIES, TILE_POINTS, RECORD
+        )
+        counts = []
+        for i, members in enumerate(spaces):
+            values = fused[i].astype(np.float64)
+            redo = np.flatnonzero(overflow[i])  # more candidates than the record held
+            if redo.size:
+                values[redo] = _knn_numba.brute_count(
+                    np.ascontiguousarray(space(members).T),
+                    redo,
+                    rho[redo],
+                    True,
+                    TILE_QUERIES,
+                    TILE_POINTS,
+                )
+            counts.append(values)
+    return rho, counts
+
+
+def ksg_terms(
+    x: FloatArray, y: FloatArray, z: FloatArray | None, *, k: int, n_jobs: int, backend: str
+) -> tuple[FloatArray, FloatArray]:
+    """Per-sample terms of the KSG-1 / Frenzel–Pompe / Gao mixed estimators (nats), and ``rho``.
+
+    With ``z=None`` the mean of the terms estimates I(X; Y), otherwise I(X; Y | Z). Samples whose
+    ``k``-th neighbour is at distance zero use the number of exact ties in place of ``k``
+    (Gao et al. 2017); without ties this is exactly KSG estimator 1.
+    """
+    blocks: list[FloatArray] = [x, y] if z is None else [x, y, z]
+    spaces = [(0,), (1,)] if z is None else [(0, 2), (1, 2), (2,)]
+    rho, counts = neighbor_counts(blocks, spaces, k=k, n_jobs=n_jobs, backend=backend)
+    k_tilde = np.full(len(rho), float(k))
+    tied = rho == 0.0
+    if tied.any():
+        joint = np.hstack(blocks)
+        k_tilde[tied] = count_within(joint, rho, strict=False, n_jobs=n_jobs, backend=backend)[tied]
+    psi = [np.asarray(digamma(c)) for c in counts]
+    if z is None:
+        terms = digamma(k_tilde) + digamma(float(len(x))) - psi[0] - psi[1]
+    else:
+        terms = digamma(k_tilde) - psi[0] - psi[1] + psi[2]
+    return np.asarray(terms), rho
+
+
+def breaking_ties(
+    compute: Callable[[list[FloatArray]], tuple[T, FloatArray]],
+    arrays: list[FloatArray],
+    *,
+    k: int,
     rng: np.random.Generator,
     owner: str,
-) -> tuple[list[FloatArray], FloatArray, NDArray[np.intp], bool]:
-    """Find the k-th joint neighbours; if some are at distance zero, jitter the data and redo.
+) -> tuple[T, bool]:
+    """Run ``compute(arrays) -> (result, rho)``; if some ``rho`` are zero, jitter and rerun.
 
     KSG-type counts are meaningless when a sample repeats k or more times. Following Kraskov et
     al., noise of relative amplitude 1e-10 (from ``rng``, so reproducible) breaks the ties, with a
-    :class:`~infolens.exceptions.DegenerateDataWarning`. Returns the (possibly jittered) arrays,
-    ``rho``, the neighbour indices and whether noise was added.
+    :class:`~infolens.exceptions.DegenerateDataWarning`. Returns the result and whether noise was
+    added.
     """
-    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs, backend=backend)
+    result, rho = compute(arrays)
     n_tied = int((rho == 0.0).sum())
     if not n_tied:
-        return arrays, rho, neighbors, False
+        return result, False
     warnings.warn(
         f"{owner}: {n_tied} of {len(rho)} samples have their k={k}-th neighbour at distance "
         "zero (repeated values); noise of relative amplitude 1e-10 was added to break the ties. "
@@ -208,47 +290,5 @@ def joint_neighbors_breaking_ties(
         DegenerateDataWarning,
         stacklevel=3,
     )
-    arrays = [jitter(a, rng) for a in arrays]
-    rho, neighbors = kth_neighbor(np.hstack(arrays), k, n_jobs=n_jobs, backend=backend)
-    return arrays, rho, neighbors, True
-
-
-def ksg_terms(
-    x: FloatArray,
-    y: FloatArray,
-    z: FloatArray | None,
-    *,
-    k: int,
-    n_jobs: int,
-    backend: str,
-    rho: FloatArray | None = None,
-) -> FloatArray:
-    """Per-sample terms of the KSG-1 / Frenzel–Pompe / Gao mixed estimators, in nats.
-
-    With ``z=None`` the mean of the terms estimates I(X; Y), otherwise I(X; Y | Z). Samples whose
-    ``k``-th neighbour is at distance zero use the number of exact ties in place of ``k``
-    (Gao et al. 2017); without ties this is exactly KSG estimator 1.
-    """
-    parts: Sequence[FloatArray] = (x, y) if z is None else (x, y, z)
-    joint = np.hstack(parts)
-    if rho is None:
-        rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=backend)
-    k_tilde = np.full(len(joint), float(k))
-    tied = rho == 0.0
-    if tied.any():
-        inclusive = count_within(joint, rho, strict=False, n_jobs=n_jobs, backend=backend)
-        k_tilde[tied] = inclusive[tied]
-
-    def psi_count(points: FloatArray) -> FloatArray:
-        counts = count_within(points, rho, strict=True, n_jobs=n_jobs, backend=backend)
-        return np.asarray(digamma(counts))
-
-    if z is None:
-        n = float(len(joint))
-        return np.asarray(digamma(k_tilde) + digamma(n) - psi_count(x) - psi_count(y))
-    return np.asarray(
-        digamma(k_tilde)
-        - psi_count(np.hstack((x, z)))
-        - psi_count(np.hstack((y, z)))
-        + psi_count(z)
-    )
+    result, _ = compute([jitter(a, rng) for a in arrays])
+    return result, True

@@ -338,15 +338,21 @@ def brute_knn(
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def brute_count(
-    data_t: FloatArray, radii: FloatArray, strict: bool, tile_queries: int, tile_points: int
+    data_t: FloatArray,
+    queries: IntArray,
+    radii: FloatArray,
+    strict: bool,
+    tile_queries: int,
+    tile_points: int,
 ) -> IntArray:
-    """Brute-force ``count`` over the transposed data ``(dim, n)``, tiled like ``brute_knn``."""
+    """Brute-force ``count`` for the points ``queries`` (``radii`` and the output follow them)."""
     d, n = data_t.shape
-    counts = np.zeros(n, np.int64)
-    n_tiles = (n + tile_queries - 1) // tile_queries
+    n_queries = queries.shape[0]
+    counts = np.zeros(n_queries, np.int64)
+    n_tiles = (n_queries + tile_queries - 1) // tile_queries
     for tile in nb.prange(n_tiles):
         q0 = tile * tile_queries
-        nq = min(tile_queries, n - q0)
+        nq = min(tile_queries, n_queries - q0)
         block = np.empty((tile_queries, tile_points))
         for p0 in range(0, n, tile_points):
             m = min(tile_points, n - p0)
@@ -354,7 +360,7 @@ def brute_count(
             for c in range(d):
                 row = data_t[c, p0 : p0 + m]
                 for qi in range(nq):
-                    qc = data_t[c, q0 + qi]
+                    qc = data_t[c, queries[q0 + qi]]
                     acc = block[qi]
                     for j in range(m):
                         acc[j] = max(acc[j], abs(row[j] - qc))
@@ -406,3 +412,113 @@ def sorted_count(values: FloatArray, rank: IntArray, radii: FloatArray, strict: 
                 lo = mid + 1
         counts[i] = upper - lo
     return counts
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def brute_ksg(
+    data_t: FloatArray,
+    block_of: IntArray,
+    spaces: IntArray,
+    k: int,
+    tile_queries: int,
+    tile_points: int,
+    capacity: int,
+) -> tuple[FloatArray, IntArray, IntArray]:
+    """Joint ``k``-th neighbour distance and the counts in several spaces, in one brute-force pass.
+
+    Column ``c`` of ``data_t`` belongs to block ``block_of[c]``; a space is a bit mask of blocks
+    and its distance the max norm over their columns. Counts follow ``count`` (strict for a
+    positive radius ``rho``, inclusive at zero). A point can only be counted if its distance is at
+    most the query's current ``k``-th joint distance, which only shrinks, so each query records
+    those distances (up to ``capacity`` per space) and counts them once ``rho`` is final. Returns
+    ``rho``, ``counts`` (spaces x n) and ``overflow`` (spaces x n, 1 where the record was full:
+    count those with another kernel).
+    """
+    d, n = data_t.shape
+    n_blocks = np.max(block_of) + 1
+    n_spaces = spaces.shape[0]
+    rho = np.empty(n)
+    counts = np.zeros((n_spaces, n), np.int64)
+    overflow = np.zeros((n_spaces, n), np.int64)
+    n_tiles = (n + tile_queries - 1) // tile_queries
+    for tile in nb.prange(n_tiles):
+        q0 = tile * tile_queries
+        nq = min(tile_queries, n - q0)
+        block = np.empty((n_blocks, tile_queries, tile_points))
+        space_d = np.empty(tile_points)
+        best_d = np.full((tile_queries, k), np.inf)
+        best_i = np.full((tile_queries, k), n, np.int64)
+        record = np.empty((n_spaces, tile_queries, capacity))
+        n_rec = np.zeros((n_spaces, tile_queries), np.int64)
+        for p0 in range(0, n, tile_points):
+            m = min(tile_points, n - p0)
+            block[:, :, :m] = 0.0
+            for c in range(d):
+                row = data_t[c, p0 : p0 + m]
+                b = block_of[c]
+                for qi in range(nq):
+                    qc = data_t[c, q0 + qi]
+                    acc = block[b, qi]
+                    for j in range(m):
+                        acc[j] = max(acc[j], abs(row[j] - qc))
+            for qi in range(nq):
+                space_d[:m] = block[0, qi, :m]
+                for b in range(1, n_blocks):
+                    for j in range(m):
+                        space_d[j] = max(space_d[j], block[b, qi, j])
+                bound = best_d[qi, 0]
+                inside = 0
+                for j in range(m):
+                    inside += space_d[j] <= bound
+                if inside:
+                    for j in range(m):
+                        if space_d[j] <= best_d[qi, 0] and p0 + j != q0 + qi:
+                            _push_k_smallest(best_d[qi], best_i[qi], space_d[j], p0 + j)
+                bound = best_d[qi, 0]
+                for s in range(n_spaces):
+                    if n_rec[s, qi] < 0:
+                        continue  # overflowed
+                    space_d[:m] = 0.0
+                    for b in range(n_blocks):
+                        if spaces[s] >> b & 1:
+                            for j in range(m):
+                                space_d[j] = max(space_d[j], block[b, qi, j])
+                    inside = 0
+                    for j in range(m):
+                        inside += space_d[j] <= bound
+                    if not inside:
+                        continue
+                    rec = record[s, qi]
+                    used = n_rec[s, qi]
+                    if used + inside > capacity:  # drop what the shrunken bound excludes
+                        kept = 0
+                        for j in range(used):
+                            if rec[j] <= bound:
+                                rec[kept] = rec[j]
+                                kept += 1
+                        used = kept
+                    if used + inside > capacity:
+                        n_rec[s, qi] = -1
+                        continue
+                    for j in range(m):
+                        if space_d[j] <= bound:
+                            rec[used] = space_d[j]
+                            used += 1
+                    n_rec[s, qi] = used
+        for qi in range(nq):
+            r = best_d[qi, 0]
+            rho[q0 + qi] = r
+            for s in range(n_spaces):
+                used = n_rec[s, qi]
+                if used < 0:
+                    overflow[s, q0 + qi] = 1
+                    continue
+                total = 0
+                if r > 0.0:
+                    for j in range(used):
+                        total += record[s, qi, j] < r
+                else:
+                    for j in range(used):
+                        total += record[s, qi, j] <= r
+                counts[s, q0 + qi] = total
+    return rho, counts, overflow

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from typing import final
 
-from infolens._typing import ArrayLike, RNGLike
+from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_rng
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
+    breaking_ties,
     check_enough_samples,
     check_knn_params,
-    joint_neighbors_breaking_ties,
     ksg_terms,
     standardize,
 )
@@ -73,20 +73,14 @@ class FrenzelPompeEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         if self.standardize:
             arrays = [standardize(a) for a in arrays]
-        arrays, rho, _, jittered = joint_neighbors_breaking_ties(
-            arrays,
-            k=self.k,
-            n_jobs=self.n_jobs,
-            backend=self.backend,
-            rng=generator,
-            owner="FrenzelPompeEstimator",
-        )
-        xa, ya, za = arrays
-        value = float(
-            ksg_terms(
-                xa, ya, za, k=self.k, n_jobs=self.n_jobs, backend=self.backend, rho=rho
-            ).mean()
+        value, jittered = breaking_ties(
+            self._value, arrays, k=self.k, rng=generator, owner="FrenzelPompeEstimator"
         )
         return self._estimate(
             value, n_samples=n, quantity="conditional_mutual_information", jitter=jittered
         )
+
+    def _value(self, arrays: list[FloatArray]) -> tuple[float, FloatArray]:
+        x, y, z = arrays
+        terms, rho = ksg_terms(x, y, z, k=self.k, n_jobs=self.n_jobs, backend=self.backend)
+        return float(terms.mean()), rho

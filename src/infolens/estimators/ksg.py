@@ -6,15 +6,16 @@ from typing import final
 import numpy as np
 from scipy.special import digamma
 
-from infolens._typing import ArrayLike, FloatArray, IntArray, RNGLike
+from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_rng
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
+    breaking_ties,
     check_enough_samples,
     check_knn_params,
     count_within,
-    joint_neighbors_breaking_ties,
     ksg_terms,
+    kth_neighbor,
     standardize,
 )
 from infolens.exceptions import InvalidParameterError
@@ -89,25 +90,25 @@ class KSGEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         if self.standardize:
             xa, ya = standardize(xa), standardize(ya)
-        (xa, ya), rho, neighbors, jittered = joint_neighbors_breaking_ties(
+        value, jittered = breaking_ties(
+            self._variant1 if self.variant == 1 else self._variant2,
             [xa, ya],
             k=self.k,
-            n_jobs=self.n_jobs,
-            backend=self.backend,
             rng=generator,
             owner="KSGEstimator",
         )
-        if self.variant == 1:
-            value = float(
-                ksg_terms(
-                    xa, ya, None, k=self.k, n_jobs=self.n_jobs, backend=self.backend, rho=rho
-                ).mean()
-            )
-        else:
-            value = self._variant2(xa, ya, neighbors)
         return self._estimate(value, n_samples=n, quantity="mutual_information", jitter=jittered)
 
-    def _variant2(self, x: FloatArray, y: FloatArray, neighbors: IntArray) -> float:
+    def _variant1(self, arrays: list[FloatArray]) -> tuple[float, FloatArray]:
+        x, y = arrays
+        terms, rho = ksg_terms(x, y, None, k=self.k, n_jobs=self.n_jobs, backend=self.backend)
+        return float(terms.mean()), rho
+
+    def _variant2(self, arrays: list[FloatArray]) -> tuple[float, FloatArray]:
+        rho, neighbors = kth_neighbor(
+            np.hstack(arrays), self.k, n_jobs=self.n_jobs, backend=self.backend
+        )
+
         def psi_count(points: FloatArray) -> FloatArray:
             eps = np.abs(points[neighbors] - points[:, None, :]).max(axis=(1, 2))
             counts = count_within(
@@ -115,5 +116,6 @@ class KSGEstimator(Estimator):
             )
             return np.asarray(digamma(counts - 1.0))
 
-        k, n = self.k, len(x)
-        return float(digamma(k) - 1.0 / k + digamma(n) - (psi_count(x) + psi_count(y)).mean())
+        k, n = self.k, len(rho)
+        psi = psi_count(arrays[0]) + psi_count(arrays[1])
+        return float(digamma(k) - 1.0 / k + digamma(n) - psi.mean()), rho

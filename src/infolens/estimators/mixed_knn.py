@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from typing import final
 
-import numpy as np
-
 from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
 from infolens._validation import check_array, check_consistent_length
 from infolens.estimators._base import Estimate, Estimator
@@ -12,7 +10,6 @@ from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
     ksg_terms,
-    kth_neighbor,
     standardize,
 )
 
@@ -87,10 +84,9 @@ class MixedKNNEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         if self.standardize:
             arrays = [standardize(a) for a in arrays]
-        rho, _ = kth_neighbor(np.hstack(arrays), self.k, n_jobs=self.n_jobs, backend=self.backend)
         z = arrays[2] if len(arrays) == 3 else None
-        terms = ksg_terms(
-            arrays[0], arrays[1], z, k=self.k, n_jobs=self.n_jobs, backend=self.backend, rho=rho
+        terms, rho = ksg_terms(
+            arrays[0], arrays[1], z, k=self.k, n_jobs=self.n_jobs, backend=self.backend
         )
         return self._estimate(
             float(terms.mean()), n_samples=n, quantity=quantity, n_tied=int((rho == 0.0).sum())
