@@ -45,6 +45,10 @@ LEAFSIZE = 128
 TILE_QUERIES, TILE_POINTS = 8, 512  # brute-force tile: 32 KiB of distances per thread
 RECORD = 2048  # distances per query and space the fused brute-force pass may hold
 T = TypeVar("T")
+# A float32 max-norm distance between float64 points of magnitude at most M is within
+# 2**-22 * M of the float64 distance (two input roundings and one subtraction rounding, each
+# 2**-24 relative); 2**-20 * M leaves a factor of 4.
+_FLOAT32_MARGIN = 2.0**-20
 
 
 def check_knn_params(owner: Any) -> None:
@@ -208,7 +212,8 @@ def neighbor_counts(
     def space(members: tuple[int, ...]) -> FloatArray:
         return np.hstack([blocks[b] for b in members])
 
-    if kind != "brute":
+    scale = float(np.abs(joint).max())
+    if kind != "brute" or not 2.0**-60 < scale < 2.0**60:  # float32 prefilter: normal range only
         rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=kind)
         counts = [
             count_within(space(m), rho, strict=True, n_jobs=n_jobs, backend=backend) for m in spaces
@@ -220,7 +225,15 @@ def neighbor_counts(
     masks = np.array([sum(1 << b for b in m) for m in spaces], dtype=np.int64)
     with _threads(n_jobs):
         rho, fused, overflow = _knn_numba.brute_ksg(
-            np.ascontiguousarray(joint.T), block_of, masks, k, TILE_QUERIES, TILE_POINTS, RECORD
+            joint,
+            np.ascontiguousarray(joint.T, dtype=np.float32),
+            _FLOAT32_MARGIN * scale,
+            block_of,
+            masks,
+            k,
+            TILE_QUERIES,
+            TILE_POINTS,
+            RECORD,
         )
         counts = []
         for i, members in enumerate(spaces):

@@ -25,6 +25,7 @@ from infolens._typing import FloatArray, IntArray
 MAX_NORM = 0
 EUCLIDEAN = 1
 _CHUNK = 256  # queries per task handed to a thread
+_LANES = 16  # float32 lanes of one AVX-512 register: the brute-force scan checks chunks
 _STACK = 256  # depth-first stack; a median-split tree over 2**63 points is 63 levels deep
 
 
@@ -414,9 +415,21 @@ def sorted_count(values: FloatArray, rank: IntArray, radii: FloatArray, strict: 
     return counts
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _exact_distance(data: FloatArray, block_of: IntArray, mask: int, i: int, j: int) -> float:
+    """Float64 max-norm distance between rows ``i`` and ``j`` over the blocks in ``mask``."""
+    acc = 0.0
+    for c in range(data.shape[1]):
+        if mask >> block_of[c] & 1:
+            acc = max(acc, abs(data[j, c] - data[i, c]))
+    return acc
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def brute_ksg(
-    data_t: FloatArray,
+    data: FloatArray,
+    data32_t: FloatArray,
+    margin: float,
     block_of: IntArray,
     spaces: IntArray,
     k: int,
@@ -426,17 +439,23 @@ def brute_ksg(
 ) -> tuple[FloatArray, IntArray, IntArray]:
     """Joint ``k``-th neighbour distance and the counts in several spaces, in one brute-force pass.
 
-    Column ``c`` of ``data_t`` belongs to block ``block_of[c]``; a space is a bit mask of blocks
+    Column ``c`` of ``data`` (n x dim) belongs to block ``block_of[c]``; a space is a bit mask of blocks
     and its distance the max norm over their columns. Counts follow ``count`` (strict for a
-    positive radius ``rho``, inclusive at zero). A point can only be counted if its distance is at
-    most the query's current ``k``-th joint distance, which only shrinks, so each query records
-    those distances (up to ``capacity`` per space) and counts them once ``rho`` is final. Returns
-    ``rho``, ``counts`` (spaces x n) and ``overflow`` (spaces x n, 1 where the record was full:
-    count those with another kernel).
+    positive radius ``rho``, inclusive at zero).
+
+    The pass runs on ``data32_t``, a transposed float32 copy, at twice the vector width; a float32 distance
+    is within ``margin`` of the float64 one, so every pair whose float32 distance is within
+    ``margin`` of the current bound is re-measured in float64, and only float64 distances are
+    compared with the bound: the results equal the float64 kernels'. A point can only be
+    counted if its distance is at most the query's current ``k``-th joint distance, which only
+    shrinks, so each query records those distances (up to ``capacity`` per space) and counts
+    them once ``rho`` is final. Returns ``rho``, ``counts`` (spaces x n) and ``overflow``
+    (spaces x n, 1 where the record was full: count those with another kernel).
     """
-    d, n = data_t.shape
-    n_blocks = np.max(block_of) + 1
+    n, d = data.shape
+    n_blocks = int(np.max(block_of)) + 1
     n_spaces = spaces.shape[0]
+    joint_mask = (1 << n_blocks) - 1
     rho = np.empty(n)
     counts = np.zeros((n_spaces, n), np.int64)
     overflow = np.zeros((n_spaces, n), np.int64)
@@ -444,66 +463,87 @@ def brute_ksg(
     for tile in nb.prange(n_tiles):
         q0 = tile * tile_queries
         nq = min(tile_queries, n - q0)
-        block = np.empty((n_blocks, tile_queries, tile_points))
-        space_d = np.empty(tile_points)
+        block = np.empty((n_blocks, tile_queries, tile_points), np.float32)
+        approx = np.empty(tile_points + _LANES, np.float32)
+        hits = np.empty(tile_points // _LANES + 1, np.int64)
         best_d = np.full((tile_queries, k), np.inf)
         best_i = np.full((tile_queries, k), n, np.int64)
-        record = np.empty((n_spaces, tile_queries, capacity))
+        record = np.empty((n_spaces, tile_queries, capacity), np.float32)
+        record_i = np.empty((n_spaces, tile_queries, capacity), np.int64)
         n_rec = np.zeros((n_spaces, tile_queries), np.int64)
         for p0 in range(0, n, tile_points):
             m = min(tile_points, n - p0)
             block[:, :, :m] = 0.0
             for c in range(d):
-                row = data_t[c, p0 : p0 + m]
+                row = data32_t[c, p0 : p0 + m]
                 b = block_of[c]
                 for qi in range(nq):
-                    qc = data_t[c, q0 + qi]
+                    qc = data32_t[c, q0 + qi]
                     acc = block[b, qi]
                     for j in range(m):
                         acc[j] = max(acc[j], abs(row[j] - qc))
             for qi in range(nq):
-                space_d[:m] = block[0, qi, :m]
-                for b in range(1, n_blocks):
-                    for j in range(m):
-                        space_d[j] = max(space_d[j], block[b, qi, j])
-                bound = best_d[qi, 0]
-                inside = 0
-                for j in range(m):
-                    inside += space_d[j] <= bound
-                if inside:
-                    for j in range(m):
-                        if space_d[j] <= best_d[qi, 0] and p0 + j != q0 + qi:
-                            _push_k_smallest(best_d[qi], best_i[qi], space_d[j], p0 + j)
-                bound = best_d[qi, 0]
-                for s in range(n_spaces):
-                    if n_rec[s, qi] < 0:
+                me = q0 + qi
+                for s in range(-1, n_spaces):  # -1: the joint space, for rho
+                    mask = joint_mask if s < 0 else int(spaces[s])
+                    if s >= 0 and n_rec[s, qi] < 0:
                         continue  # overflowed
-                    space_d[:m] = 0.0
+                    approx[:m] = 0.0
                     for b in range(n_blocks):
-                        if spaces[s] >> b & 1:
+                        if mask >> b & 1:
+                            part = block[b, qi]
                             for j in range(m):
-                                space_d[j] = max(space_d[j], block[b, qi, j])
-                    inside = 0
-                    for j in range(m):
-                        inside += space_d[j] <= bound
-                    if not inside:
+                                approx[j] = max(approx[j], part[j])
+                    limit = best_d[qi, 0] + margin
+                    if s < 0 and limit == np.inf and m > k:  # first tile: bound from the tile
+                        smallest = np.full(k, np.inf)  # float32 distances, descending
+                        for j in range(m):
+                            v = approx[j]
+                            if v < smallest[0] and p0 + j != me:
+                                pos = 0
+                                while pos + 1 < k and smallest[pos + 1] > v:
+                                    smallest[pos] = smallest[pos + 1]
+                                    pos += 1
+                                smallest[pos] = v
+                        limit = smallest[0] + 2.0 * margin
+                    limit32 = np.float32(limit + limit * 2.0**-20)  # rounded, still >= limit
+                    candidates = 0
+                    approx[m : m + _LANES] = np.inf  # pad the last chunk
+                    n_hit = 0  # chunks of _LANES points holding candidates, listed in ``hits``
+                    for c0 in range(0, m, _LANES):
+                        inside = 0
+                        for j in range(c0, c0 + _LANES):
+                            inside += approx[j] <= limit32
+                        if inside:
+                            hits[n_hit] = c0
+                            n_hit += 1
+                            candidates += inside
+                    if not n_hit:
                         continue
-                    rec = record[s, qi]
+                    if s < 0:
+                        for h in range(n_hit):
+                            for j in range(hits[h], min(m, hits[h] + _LANES)):
+                                if approx[j] <= limit32 and p0 + j != me:
+                                    exact = _exact_distance(data, block_of, mask, me, p0 + j)
+                                    _push_k_smallest(best_d[qi], best_i[qi], exact, p0 + j)
+                        continue
+                    rec_d, rec_i = record[s, qi], record_i[s, qi]
                     used = n_rec[s, qi]
-                    if used + inside > capacity:  # drop what the shrunken bound excludes
+                    if used + candidates > capacity:  # drop what the shrunken bound excludes
                         kept = 0
                         for j in range(used):
-                            if rec[j] <= bound:
-                                rec[kept] = rec[j]
+                            if rec_d[j] <= limit32:
+                                rec_d[kept], rec_i[kept] = rec_d[j], rec_i[j]
                                 kept += 1
                         used = kept
-                    if used + inside > capacity:
+                    if used + candidates > capacity:
                         n_rec[s, qi] = -1
                         continue
-                    for j in range(m):
-                        if space_d[j] <= bound:
-                            rec[used] = space_d[j]
-                            used += 1
+                    for h in range(n_hit):
+                        for j in range(hits[h], min(m, hits[h] + _LANES)):
+                            if approx[j] <= limit32:
+                                rec_d[used], rec_i[used] = approx[j], p0 + j
+                                used += 1
                     n_rec[s, qi] = used
         for qi in range(nq):
             r = best_d[qi, 0]
@@ -514,11 +554,14 @@ def brute_ksg(
                     overflow[s, q0 + qi] = 1
                     continue
                 total = 0
-                if r > 0.0:
-                    for j in range(used):
-                        total += record[s, qi, j] < r
-                else:
-                    for j in range(used):
-                        total += record[s, qi, j] <= r
+                for j in range(used):  # float32 decides, except within ``margin`` of ``r``
+                    v = np.float64(record[s, qi, j])
+                    if v + margin < r:
+                        total += 1
+                    elif v - margin <= r:
+                        exact = _exact_distance(
+                            data, block_of, spaces[s], q0 + qi, record_i[s, qi, j]
+                        )
+                        total += exact < r or (exact == r and r == 0.0)
                 counts[s, q0 + qi] = total
     return rho, counts, overflow
