@@ -437,20 +437,22 @@ def brute_ksg(
     tile_points: int,
     capacity: int,
 ) -> tuple[FloatArray, IntArray, IntArray]:
-    """Joint ``k``-th neighbour distance and the counts in several spaces, in one brute-force pass.
+    """Joint ``k``-th neighbour distance and the counts in several spaces, in one pass.
 
-    Column ``c`` of ``data`` (n x dim) belongs to block ``block_of[c]``; a space is a bit mask of blocks
-    and its distance the max norm over their columns. Counts follow ``count`` (strict for a
-    positive radius ``rho``, inclusive at zero).
+    Column ``c`` of ``data`` (n x dim) belongs to block ``block_of[c]``; a space is a bit mask
+    of blocks and its distance the max norm over their columns. Counts follow ``count``
+    (strict for a positive radius ``rho``, inclusive at zero).
 
-    The pass runs on ``data32_t``, a transposed float32 copy, at twice the vector width; a float32 distance
-    is within ``margin`` of the float64 one, so every pair whose float32 distance is within
-    ``margin`` of the current bound is re-measured in float64, and only float64 distances are
-    compared with the bound: the results equal the float64 kernels'. A point can only be
-    counted if its distance is at most the query's current ``k``-th joint distance, which only
-    shrinks, so each query records those distances (up to ``capacity`` per space) and counts
-    them once ``rho`` is final. Returns ``rho``, ``counts`` (spaces x n) and ``overflow``
-    (spaces x n, 1 where the record was full: count those with another kernel).
+    The pass over all pairs runs on ``data32_t``, a transposed float32 copy, at twice the vector
+    width. A float32 distance is within ``margin`` of the float64 one, so the float32 values
+    only select candidates: a pair within ``margin`` of the current bound is re-measured in
+    float64 before it enters the ``k`` nearest, and a count is decided in float32 only when the
+    float32 distance is more than ``margin`` away from ``rho``; the results equal the float64
+    kernels'. A point can only be counted if its distance is at most the query's current
+    ``k``-th joint distance, which only shrinks, so each query records those candidates (up to
+    ``capacity`` per space) and counts them once ``rho`` is final. Returns ``rho``, ``counts``
+    (spaces x n) and ``overflow`` (spaces x n, 1 where the record was full: count those with
+    another kernel).
     """
     n, d = data.shape
     n_blocks = int(np.max(block_of)) + 1
