@@ -59,16 +59,16 @@ def _select(data: FloatArray, perm: IntArray, dim: int, lo: int, hi: int, nth: i
             return
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, parallel=True)
 def build(
     points: FloatArray, leafsize: int
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, FloatArray, FloatArray]:
-    """Build the tree over a copy of ``points``.
+    """Build the tree over a copy of ``points``, level by level, a level's nodes in parallel.
 
     Returns ``data_t`` (the points in tree order, transposed to ``(dim, n)`` so that a leaf's
-    coordinates are contiguous), ``perm`` (their original indices), and per node
-    ``start``, ``end``, ``left`` (-1 for a leaf), ``lo`` and ``hi`` (the bounding box).
-    Children of node ``i`` are ``left[i]`` and ``left[i] + 1``.
+    coordinates are contiguous), ``perm`` (their original indices), and per node ``start``,
+    ``end``, ``left`` (-1 for a leaf), ``lo`` and ``hi`` (the bounding box). Children of node
+    ``i`` are ``left[i]`` and ``left[i] + 1``.
     """
     data = points.copy()
     n, d = data.shape
@@ -77,36 +77,42 @@ def build(
     start = np.empty(max_nodes, np.int64)
     end = np.empty(max_nodes, np.int64)
     left = np.full(max_nodes, -1, np.int64)
+    split = np.full(max_nodes, -1, np.int64)  # the coordinate a node is split on
     lo = np.empty((max_nodes, d))
     hi = np.empty((max_nodes, d))
     start[0], end[0] = 0, n
-    n_nodes = 1
-    node = 0
-    while node < n_nodes:  # breadth first: nodes are numbered level by level
-        s, e = start[node], end[node]
-        lo[node] = data[s]
-        hi[node] = data[s]
-        for p in range(s + 1, e):
+    first, last = 0, 1  # the nodes of the current level
+    while first < last:
+        for node in nb.prange(first, last):
+            s, e = start[node], end[node]
+            lo[node] = data[s]
+            hi[node] = data[s]
+            for p in range(s + 1, e):
+                for c in range(d):
+                    v = data[p, c]
+                    if v < lo[node, c]:
+                        lo[node, c] = v
+                    elif v > hi[node, c]:
+                        hi[node, c] = v
+            widest, spread = 0, 0.0
             for c in range(d):
-                v = data[p, c]
-                if v < lo[node, c]:
-                    lo[node, c] = v
-                elif v > hi[node, c]:
-                    hi[node, c] = v
-        widest, spread = 0, 0.0
-        for c in range(d):
-            if hi[node, c] - lo[node, c] > spread:
-                widest, spread = c, hi[node, c] - lo[node, c]
-        if e - s > leafsize and spread > 0.0:
-            mid = (s + e) // 2
-            _select(data, perm, widest, s, e, mid)
-            left[node] = n_nodes
-            start[n_nodes], end[n_nodes] = s, mid
-            start[n_nodes + 1], end[n_nodes + 1] = mid, e
-            n_nodes += 2
-        node += 1
+                if hi[node, c] - lo[node, c] > spread:
+                    widest, spread = c, hi[node, c] - lo[node, c]
+            if e - s > leafsize and spread > 0.0:
+                split[node] = widest
+        children = np.cumsum(split[first:last] >= 0) * 2  # children before and of each node
+        for node in nb.prange(first, last):
+            if split[node] >= 0:
+                child = last + children[node - first] - 2
+                s, e = start[node], end[node]
+                mid = (s + e) // 2
+                _select(data, perm, split[node], s, e, mid)
+                left[node] = child
+                start[child], end[child] = s, mid
+                start[child + 1], end[child + 1] = mid, e
+        first, last = last, last + (children[-1] if last > first else 0)
     data_t = np.ascontiguousarray(data.T)
-    return data_t, perm, start[:n_nodes], end[:n_nodes], left[:n_nodes], lo[:n_nodes], hi[:n_nodes]
+    return data_t, perm, start[:last], end[:last], left[:last], lo[:last], hi[:last]
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
