@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import digamma
 
-from infolens._typing import FloatArray
+from infolens._typing import FloatArray, IntArray
 from infolens._validation import check_choice, check_int, check_min_samples
 from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
 
@@ -45,10 +45,6 @@ LEAFSIZE = 128
 TILE_QUERIES, TILE_POINTS = 8, 512  # brute-force tile: 32 KiB of distances per thread
 RECORD = 2048  # distances per query and space the fused brute-force pass may hold
 T = TypeVar("T")
-# A float32 max-norm distance between float64 points of magnitude at most M is within
-# 2**-22 * M of the float64 distance (two input roundings and one subtraction rounding, each
-# 2**-24 relative); 2**-20 * M leaves a factor of 4.
-_FLOAT32_MARGIN = 2.0**-20
 
 
 def check_knn_params(owner: Any) -> None:
@@ -118,6 +114,39 @@ def _as_points(points: FloatArray) -> FloatArray:
     return np.ascontiguousarray(points, dtype=np.float64)
 
 
+def _float32_margin(points: FloatArray) -> float:
+    """Bound on |float32 - float64| max-norm distances between rows of ``points``.
+
+    A float32 distance between float64 points of magnitude at most M is within 2**-22 * M of
+    the float64 one (two input roundings and one subtraction, each 2**-24 relative); the margin
+    is 2**-20 * M. Outside float32's comfortable range it is ``inf``: every candidate is then
+    re-measured in float64.
+    """
+    scale = float(np.abs(points).max()) if points.size else 1.0
+    return 2.0**-20 * scale if 2.0**-60 < scale < 2.0**60 else np.inf
+
+
+def _tree(
+    points: FloatArray,
+) -> tuple[
+    FloatArray,
+    NDArray[np.float32],
+    float,
+    IntArray,
+    IntArray,
+    IntArray,
+    IntArray,
+    FloatArray,
+    FloatArray,
+]:
+    """Build the k-d tree and return the arguments the tree kernels take before their own."""
+    from infolens.estimators import _knn_numba
+
+    data_t, perm, start, end, left, lo, hi = _knn_numba.build(points, LEAFSIZE)
+    data32_t = data_t.astype(np.float32)
+    return data_t, data32_t, _float32_margin(points), perm, start, end, left, lo, hi
+
+
 def kth_neighbor(
     points: FloatArray,
     k: int,
@@ -142,7 +171,7 @@ def kth_neighbor(
 
     with _threads(n_jobs):
         if kind == "kdtree":
-            return _knn_numba.knn(*_knn_numba.build(points, LEAFSIZE), k, code)
+            return _knn_numba.knn(*_tree(points), k, code)
         return _knn_numba.brute_knn(
             np.ascontiguousarray(points.T), k, code, TILE_QUERIES, TILE_POINTS
         )
@@ -188,7 +217,7 @@ def count_within(
             rank[order] = np.arange(len(order))
             counts = _knn_numba.sorted_count(points[order, 0], rank, radii, strict)
         else:
-            counts = _knn_numba.count(*_knn_numba.build(points, LEAFSIZE), radii, strict)
+            counts = _knn_numba.count(*_tree(points), radii, strict)
     return np.asarray(counts, dtype=np.float64)
 
 
@@ -212,8 +241,7 @@ def neighbor_counts(
     def space(members: tuple[int, ...]) -> FloatArray:
         return np.hstack([blocks[b] for b in members])
 
-    scale = float(np.abs(joint).max())
-    if kind != "brute" or not 2.0**-60 < scale < 2.0**60:  # float32 prefilter: normal range only
+    if kind != "brute":
         rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=kind)
         counts = [
             count_within(space(m), rho, strict=True, n_jobs=n_jobs, backend=backend) for m in spaces
@@ -227,7 +255,7 @@ def neighbor_counts(
         rho, fused, overflow = _knn_numba.brute_ksg(
             joint,
             np.ascontiguousarray(joint.T, dtype=np.float32),
-            _FLOAT32_MARGIN * scale,
+            _float32_margin(joint),
             block_of,
             masks,
             k,

@@ -17,8 +17,11 @@ distance), which is how the ``"brute"`` backend runs. The kernels are compiled o
 cached on disk.
 """
 
+from typing import Any
+
 import numba as nb
 import numpy as np
+from numpy.typing import NDArray
 
 from infolens._typing import FloatArray, IntArray
 
@@ -133,7 +136,7 @@ def _box_distance(q: FloatArray, lo: FloatArray, hi: FloatArray, metric: int) ->
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def _leaf_distances(
-    data_t: FloatArray, s: int, e: int, q: FloatArray, metric: int, out: FloatArray
+    data_t: NDArray[Any], s: int, e: int, q: NDArray[Any], metric: int, out: NDArray[Any]
 ) -> None:
     """Distances (squared if Euclidean) from ``q`` to points ``s:e``, vectorised over points."""
     m = e - s
@@ -165,9 +168,31 @@ def _push_k_smallest(best_d: FloatArray, best_i: IntArray, v: float, index: int)
     best_d[pos], best_i[pos] = v, index
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _up32(x: float) -> np.float32:
+    """Round ``x`` up to float32 (conservatively: float32 rounding is at most 2**-24 relative)."""
+    return np.float32(x + abs(x) * 2.0**-20)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _down32(x: float) -> np.float32:
+    """Round ``x`` down to float32 (conservatively)."""
+    return np.float32(x - abs(x) * 2.0**-20)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _exact_max_norm(data_t: FloatArray, j: int, q: FloatArray) -> float:
+    acc = 0.0
+    for c in range(data_t.shape[0]):
+        acc = max(acc, abs(data_t[c, j] - q[c]))
+    return acc
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def knn(
     data_t: FloatArray,
+    data32_t: NDArray[np.float32],
+    margin: float,
     perm: IntArray,
     start: IntArray,
     end: IntArray,
@@ -179,8 +204,11 @@ def knn(
 ) -> tuple[FloatArray, IntArray]:
     """Distance to the ``k``-th nearest other point of every point, and the ``k`` neighbours.
 
-    Takes the output of :func:`build`; results are in the original order. Euclidean distances
-    are accumulated as squares and square-rooted at the end.
+    Takes the output of :func:`build`, a float32 copy of ``data_t`` and the bound ``margin`` on
+    the difference between float32 and float64 max-norm distances: max-norm leaves are scanned
+    in float32 and the points within ``margin`` of the current bound re-measured in float64
+    (``margin=inf``: all of them). Euclidean distances are accumulated as float64 squares and
+    square-rooted at the end. Results are in the original order.
     """
     d, n = data_t.shape
     dist = np.empty(n)
@@ -193,9 +221,12 @@ def knn(
         stack_node = np.empty(_STACK, np.int64)
         stack_bound = np.empty(_STACK)
         q = np.empty(d)
+        q32 = np.empty(d, np.float32)
         leaf = np.empty(largest_leaf)
+        leaf32 = np.empty(largest_leaf, np.float32)
         for p in range(chunk * _CHUNK, min(n, (chunk + 1) * _CHUNK)):
             q[:] = data_t[:, p]
+            q32[:] = data32_t[:, p]
             me = perm[p]
             best_d[:] = np.inf
             best_i[:] = n
@@ -215,11 +246,22 @@ def knn(
                     top += 2
                     continue
                 s, m = start[node], end[node] - start[node]
+                if metric == MAX_NORM:
+                    _leaf_distances(data32_t, s, end[node], q32, metric, leaf32)
+                    limit = _up32(best_d[0] + margin)
+                    inside = 0
+                    for j in range(m):  # vectorised test; most leaves hold no better point
+                        inside += leaf32[j] <= limit
+                    if inside:
+                        for j in range(m):
+                            if leaf32[j] <= limit and perm[s + j] != me:
+                                exact = _exact_max_norm(data_t, s + j, q)
+                                _push_k_smallest(best_d, best_i, exact, perm[s + j])
+                    continue
                 _leaf_distances(data_t, s, end[node], q, metric, leaf)
-                bound = best_d[0]
                 inside = 0
-                for j in range(m):  # vectorised test; most leaves hold no better point
-                    inside += leaf[j] <= bound
+                for j in range(m):
+                    inside += leaf[j] <= best_d[0]
                 if inside:
                     for j in range(m):
                         if leaf[j] <= best_d[0] and perm[s + j] != me:
@@ -232,6 +274,8 @@ def knn(
 @nb.njit(cache=True, nogil=True, parallel=True)
 def count(
     data_t: FloatArray,
+    data32_t: NDArray[np.float32],
+    margin: float,
     perm: IntArray,
     start: IntArray,
     end: IntArray,
@@ -244,7 +288,9 @@ def count(
     """Max-norm neighbour counts, the point itself included, for per-point ``radii``.
 
     ``strict`` counts ``distance < radius``; otherwise, and whenever the radius is zero,
-    ``distance <= radius``. ``radii`` and the output are in the original order.
+    ``distance <= radius``. ``radii`` and the output are in the original order. Leaves are
+    scanned in float32 as in :func:`knn`; points within ``margin`` of the radius are
+    re-measured in float64.
     """
     d, n = data_t.shape
     counts = np.zeros(n, np.int64)
@@ -253,11 +299,14 @@ def count(
     for chunk in nb.prange(n_chunks):
         stack = np.empty(_STACK, np.int64)
         q = np.empty(d)
-        leaf = np.empty(largest_leaf)
+        q32 = np.empty(d, np.float32)
+        leaf32 = np.empty(largest_leaf, np.float32)
         for p in range(chunk * _CHUNK, min(n, (chunk + 1) * _CHUNK)):
             q[:] = data_t[:, p]
+            q32[:] = data32_t[:, p]
             r = radii[perm[p]]
             inclusive = not strict or r == 0.0
+            sure, unsure = _down32(r - margin), _up32(r + margin)
             total = 0
             stack[0], top = 0, 1
             while top:
@@ -278,14 +327,18 @@ def count(
                     stack[top], stack[top + 1] = child, child + 1
                     top += 2
                     continue
-                m = end[node] - start[node]
-                _leaf_distances(data_t, start[node], end[node], q, MAX_NORM, leaf)
-                if inclusive:
+                s, m = start[node], end[node] - start[node]
+                _leaf_distances(data32_t, s, end[node], q32, MAX_NORM, leaf32)
+                n_sure, n_unsure = 0, 0
+                for j in range(m):
+                    n_sure += leaf32[j] < sure
+                    n_unsure += leaf32[j] <= unsure
+                total += n_sure
+                if n_unsure > n_sure:
                     for j in range(m):
-                        total += leaf[j] <= r
-                else:
-                    for j in range(m):
-                        total += leaf[j] < r
+                        if sure <= leaf32[j] <= unsure:
+                            exact = _exact_max_norm(data_t, s + j, q)
+                            total += exact < r or (inclusive and exact == r)
             counts[perm[p]] = total
     return counts
 
@@ -434,7 +487,7 @@ def _exact_distance(data: FloatArray, block_of: IntArray, mask: int, i: int, j: 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def brute_ksg(
     data: FloatArray,
-    data32_t: FloatArray,
+    data32_t: NDArray[np.float32],
     margin: float,
     block_of: IntArray,
     spaces: IntArray,
