@@ -188,6 +188,23 @@ def _exact_max_norm(data_t: FloatArray, j: int, q: FloatArray) -> float:
     return acc
 
 
+@nb.njit(cache=True, nogil=True)
+def _kth_smallest(
+    values: NDArray[np.float32], m: int, s: int, perm: IntArray, me: int, k: int
+) -> float:
+    """Return the ``k``-th smallest of ``values[:m]``, skipping ``j`` where ``perm[s + j] == me``."""
+    smallest = np.full(k, np.inf)  # descending
+    for j in range(m):
+        v = values[j]
+        if v < smallest[0] and perm[s + j] != me:
+            pos = 0
+            while pos + 1 < k and smallest[pos + 1] > v:
+                smallest[pos] = smallest[pos + 1]
+                pos += 1
+            smallest[pos] = v
+    return float(smallest[0])
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def knn(
     data_t: FloatArray,
@@ -249,6 +266,8 @@ def knn(
                 if metric == MAX_NORM:
                     _leaf_distances(data32_t, s, end[node], q32, metric, leaf32)
                     limit = _up32(best_d[0] + margin)
+                    if limit == np.inf and m > k:  # first leaf: a bound from its k nearest
+                        limit = _up32(_kth_smallest(leaf32, m, s, perm, me, k) + 2.0 * margin)
                     inside = 0
                     for j in range(m):  # vectorised test; most leaves hold no better point
                         inside += leaf32[j] <= limit
@@ -517,6 +536,7 @@ def brute_ksg(
     n_blocks = int(np.max(block_of)) + 1
     n_spaces = spaces.shape[0]
     joint_mask = (1 << n_blocks) - 1
+    identity = np.arange(n)
     rho = np.empty(n)
     counts = np.zeros((n_spaces, n), np.int64)
     overflow = np.zeros((n_spaces, n), np.int64)
@@ -557,16 +577,7 @@ def brute_ksg(
                                 approx[j] = max(approx[j], part[j])
                     limit = best_d[qi, 0] + margin
                     if s < 0 and limit == np.inf and m > k:  # first tile: bound from the tile
-                        smallest = np.full(k, np.inf)  # float32 distances, descending
-                        for j in range(m):
-                            v = approx[j]
-                            if v < smallest[0] and p0 + j != me:
-                                pos = 0
-                                while pos + 1 < k and smallest[pos + 1] > v:
-                                    smallest[pos] = smallest[pos + 1]
-                                    pos += 1
-                                smallest[pos] = v
-                        limit = smallest[0] + 2.0 * margin
+                        limit = _kth_smallest(approx, m, p0, identity, me, k) + 2.0 * margin
                     limit32 = np.float32(limit + limit * 2.0**-20)  # rounded, still >= limit
                     candidates = 0
                     approx[m : m + _LANES] = np.inf  # pad the last chunk
