@@ -192,7 +192,7 @@ def _exact_max_norm(data_t: FloatArray, j: int, q: FloatArray) -> float:
 def _kth_smallest(
     values: NDArray[np.float32], m: int, s: int, perm: IntArray, me: int, k: int
 ) -> float:
-    """Return the ``k``-th smallest of ``values[:m]``, skipping ``j`` where ``perm[s + j] == me``."""
+    """Return the k-th smallest of ``values[:m]``, skipping ``j`` where ``perm[s + j] == me``."""
     smallest = np.full(k, np.inf)  # descending
     for j in range(m):
         v = values[j]
