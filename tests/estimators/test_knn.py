@@ -222,6 +222,7 @@ def test_fused_brute_force_counts_equal_per_space_counts(
     spaces = [(0, 2), (1, 2), (2,), (0, 1, 2)]
     expected = _knn.neighbor_counts(blocks, spaces, k=3, n_jobs=1, backend="kdtree")
     monkeypatch.setattr(_knn, "RECORD", record)
+    monkeypatch.setattr(_knn, "FUSED_MIN_DIM", 1)  # fuse every space, however small
     rho, counts = _knn.neighbor_counts(blocks, spaces, k=3, n_jobs=2, backend="brute")
     np.testing.assert_array_equal(rho, expected[0])
     assert (rho == 0).any()  # ties: zero radii count exact duplicates

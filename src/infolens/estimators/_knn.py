@@ -37,13 +37,15 @@ from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
 
 Metric = Literal["max", "euclidean"]
 BACKENDS = ("auto", "brute", "kdtree", "torch")
-TREE_MAX_DIM = 12
+TREE_MAX_DIM = 20
 """Largest dimension searched with the k-d tree under ``backend="auto"`` (see benchmarks)."""
 MEMORY_BUDGET = 256 * 2**20
 """Bytes of pairwise-distance tiles the ``"torch"`` backend may hold at once."""
 LEAFSIZE = 128
 TILE_QUERIES, TILE_POINTS = 8, 512  # brute-force tile: 32 KiB of distances per thread
-RECORD = 2048  # distances per query and space the fused brute-force pass may hold
+RECORD = 8192  # candidates per query and space the fused brute-force pass may hold
+FUSED_MIN_DIM = 8
+"""Spaces of fewer dimensions hold too many neighbours to record in the brute-force pass."""
 T = TypeVar("T")
 
 
@@ -232,8 +234,9 @@ def neighbor_counts(
     """Return ``rho`` in the joint space of ``blocks`` and the counts within it in each space.
 
     A space is a tuple of block indices; its counts follow :func:`count_within` (strict, or
-    exact ties where ``rho`` is zero). The brute-force backend finds ``rho`` and every count in a
-    single pass over the pairs; the others search once per space.
+    exact ties where ``rho`` is zero). The brute-force backend finds ``rho`` and the counts in
+    every space of at least :data:`FUSED_MIN_DIM` dimensions in a single pass over the pairs;
+    other spaces, and the other backends, search once per space.
     """
     joint = _as_points(np.hstack(blocks))
     kind = resolve_backend(backend, joint.shape[1])
@@ -249,10 +252,13 @@ def neighbor_counts(
         return rho, counts
     from infolens.estimators import _knn_numba
 
+    # One pass finds rho and the counts in the high-dimensional spaces; low-dimensional spaces
+    # hold too many neighbours to record and are counted on their own (k-d tree under "auto").
+    high = [m for m in spaces if space(m).shape[1] >= FUSED_MIN_DIM]
     block_of = np.repeat(np.arange(len(blocks)), [b.shape[1] for b in blocks])
-    masks = np.array([sum(1 << b for b in m) for m in spaces], dtype=np.int64)
+    masks = np.array([sum(1 << b for b in m) for m in high], dtype=np.int64)
     with _threads(n_jobs):
-        rho, fused, overflow = _knn_numba.brute_ksg(
+        rho, counted, overflow = _knn_numba.brute_ksg(
             joint,
             np.ascontiguousarray(joint.T, dtype=np.float32),
             _float32_margin(joint),
@@ -263,20 +269,20 @@ def neighbor_counts(
             TILE_POINTS,
             RECORD,
         )
-        counts = []
-        for i, members in enumerate(spaces):
-            values = fused[i].astype(np.float64)
-            redo = np.flatnonzero(overflow[i])  # more candidates than the record held
+        for members, values, full in zip(high, counted, overflow, strict=True):
+            redo = np.flatnonzero(full)  # more candidates than the record held: count apart
             if redo.size:
+                points_t = np.ascontiguousarray(space(members).T)
                 values[redo] = _knn_numba.brute_count(
-                    np.ascontiguousarray(space(members).T),
-                    redo,
-                    rho[redo],
-                    True,
-                    TILE_QUERIES,
-                    TILE_POINTS,
+                    points_t, redo, rho[redo], True, TILE_QUERIES, TILE_POINTS
                 )
-            counts.append(values)
+    fused = dict(zip(high, counted.astype(np.float64), strict=True))
+    counts = [
+        fused[m]
+        if m in fused
+        else count_within(space(m), rho, strict=True, n_jobs=n_jobs, backend=backend)
+        for m in spaces
+    ]
     return rho, counts
 
 
