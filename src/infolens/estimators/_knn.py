@@ -214,10 +214,8 @@ def count_within(
                 TILE_POINTS,
             )
         elif points.shape[1] == 1:
-            order = np.argsort(points[:, 0], kind="stable")
-            rank = np.empty_like(order)
-            rank[order] = np.arange(len(order))
-            counts = _knn_numba.sorted_count(points[order, 0], rank, radii, strict)
+            order = np.argsort(points[:, 0])
+            counts = _knn_numba.sorted_count(points[order, 0], order, radii, strict)
         else:
             counts = _knn_numba.count(*_tree(points), radii, strict)
     return np.asarray(counts, dtype=np.float64)

@@ -28,6 +28,7 @@ from infolens._typing import FloatArray, IntArray
 MAX_NORM = 0
 EUCLIDEAN = 1
 _CHUNK = 256  # queries per task handed to a thread
+_FLOAT32_MIN_DIM = 4  # below, the float32 leaf scan saves less than its re-measuring costs
 _LANES = 16  # float32 lanes of one AVX-512 register: the brute-force scan checks chunks
 _STACK = 256  # depth-first stack; a median-split tree over 2**63 points is 63 levels deep
 
@@ -222,10 +223,11 @@ def knn(
     """Distance to the ``k``-th nearest other point of every point, and the ``k`` neighbours.
 
     Takes the output of :func:`build`, a float32 copy of ``data_t`` and the bound ``margin`` on
-    the difference between float32 and float64 max-norm distances: max-norm leaves are scanned
-    in float32 and the points within ``margin`` of the current bound re-measured in float64
-    (``margin=inf``: all of them). Euclidean distances are accumulated as float64 squares and
-    square-rooted at the end. Results are in the original order.
+    the difference between float32 and float64 max-norm distances: max-norm leaves of at least
+    ``_FLOAT32_MIN_DIM`` dimensions are scanned in float32 and the points within ``margin`` of
+    the current bound re-measured in float64 (``margin=inf``: all of them). Euclidean distances
+    are accumulated as float64 squares and square-rooted at the end. Results are in the original
+    order.
     """
     d, n = data_t.shape
     dist = np.empty(n)
@@ -263,7 +265,7 @@ def knn(
                     top += 2
                     continue
                 s, m = start[node], end[node] - start[node]
-                if metric == MAX_NORM:
+                if metric == MAX_NORM and d >= _FLOAT32_MIN_DIM:
                     _leaf_distances(data32_t, s, end[node], q32, metric, leaf32)
                     limit = _up32(best_d[0] + margin)
                     if limit == np.inf and m > k:  # first leaf: a bound from its k nearest
@@ -457,39 +459,48 @@ def brute_count(
     return counts
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
-def sorted_count(values: FloatArray, rank: IntArray, radii: FloatArray, strict: bool) -> IntArray:
-    """``count`` in one dimension by binary search in the sorted ``values``.
+@nb.njit(cache=True, nogil=True, inline="always")
+def _within(diff: float, r: float, inclusive: bool) -> bool:
+    return diff < r or (inclusive and diff == r)
 
-    ``rank[i]`` is the position of sample ``i`` in ``values``. The searches test the same
-    predicate as the other kernels, ``abs(x_j - x_i) < r``, which is monotone along the sorted
-    order because float subtraction rounds monotonically.
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def sorted_count(values: FloatArray, order: IntArray, radii: FloatArray, strict: bool) -> IntArray:
+    """Compute ``count`` in one dimension by searches in the sorted ``values``.
+
+    ``values[p]`` is sample ``order[p]``. The searches test the same predicate as the other kernels, ``abs(x_j - x_i) < r``, which is
+    monotone along the sorted order because float subtraction rounds monotonically. Samples are
+    visited in sorted order and each boundary is found by doubling steps from the sample, then
+    bisection, so that memory is read near the sample.
     """
     n = values.shape[0]
     counts = np.empty(n, np.int64)
-    for i in nb.prange(n):
-        p = rank[i]
+    for p in nb.prange(n):
         v = values[p]
-        r = radii[i]
+        r = radii[order[p]]
         inclusive = not strict or r == 0.0
-        lo, hi = p + 1, n  # first j >= p outside the radius
+        step = 1  # upper boundary: first j > p with values[j] - v outside the radius
+        while p + step < n and _within(values[p + step] - v, r, inclusive):
+            step *= 2
+        lo, hi = p + step // 2 + 1, min(n, p + step)
         while lo < hi:
             mid = (lo + hi) // 2
-            diff = values[mid] - v
-            if diff < r or (inclusive and diff == r):
+            if _within(values[mid] - v, r, inclusive):
                 lo = mid + 1
             else:
                 hi = mid
         upper = lo
-        lo, hi = 0, p  # first j < p inside the radius
+        step = 1  # lower boundary: first j <= p with v - values[j] inside the radius
+        while p - step >= 0 and _within(v - values[p - step], r, inclusive):
+            step *= 2
+        lo, hi = max(0, p - step + 1), p - step // 2
         while lo < hi:
             mid = (lo + hi) // 2
-            diff = v - values[mid]
-            if diff < r or (inclusive and diff == r):
+            if _within(v - values[mid], r, inclusive):
                 hi = mid
             else:
                 lo = mid + 1
-        counts[i] = upper - lo
+        counts[order[p]] = upper - lo
     return counts
 
 
