@@ -468,8 +468,9 @@ def _within(diff: float, r: float, inclusive: bool) -> bool:
 def sorted_count(values: FloatArray, order: IntArray, radii: FloatArray, strict: bool) -> IntArray:
     """Compute ``count`` in one dimension by searches in the sorted ``values``.
 
-    ``values[p]`` is sample ``order[p]``. The searches test the same predicate as the other kernels, ``abs(x_j - x_i) < r``, which is
-    monotone along the sorted order because float subtraction rounds monotonically. Samples are
+    ``values[p]`` is sample ``order[p]``. The searches test the same predicate as the other
+    kernels, ``abs(x_j - x_i) < r``, which is monotone along the sorted order because float
+    subtraction rounds monotonically. Samples are
     visited in sorted order and each boundary is found by doubling steps from the sample, then
     bisection, so that memory is read near the sample.
     """
