@@ -228,3 +228,26 @@ def test_fused_brute_force_counts_equal_per_space_counts(
     assert (rho == 0).any()  # ties: zero radii count exact duplicates
     for got, want in zip(counts, expected[1], strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_concurrent_calls_from_python_threads_agree() -> None:
+    # Dask's threaded runner calls estimators from several Python threads at once.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((3000, 12))
+    y = x + rng.standard_normal((3000, 12))
+    expected = infolens.mutual_information(x, y, method="ksg").value
+    jobs = [("kdtree", 1), ("brute", -1), ("kdtree", 2), ("brute", 1)] * 2
+    with ThreadPoolExecutor(4) as pool:
+        values = list(
+            pool.map(
+                lambda job: (
+                    infolens.mutual_information(
+                        x, y, method="ksg", backend=job[0], n_jobs=job[1]
+                    ).value
+                ),
+                jobs,
+            )
+        )
+    np.testing.assert_allclose(values, expected, rtol=0, atol=1e-12)

@@ -22,6 +22,7 @@ bit for bit; Euclidean distances to the last bits of the sum of squares):
 """
 
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -98,18 +99,26 @@ def resolve_backend(backend: str, dim: int) -> str:
     return "kdtree" if dim <= TREE_MAX_DIM else "brute"
 
 
+_KERNEL_LOCK = threading.RLock()
+
+
 @contextmanager
 def _threads(n_jobs: int) -> Iterator[None]:
-    """Run the compiled kernels on ``n_jobs`` threads (-1: all cores), then restore the count."""
+    """Run the compiled kernels on ``n_jobs`` threads (-1: all cores), then restore the count.
+
+    Launches are serialised: every kernel already uses all its threads, and numba's fallback
+    ``workqueue`` threading layer must not be entered from two Python threads at once.
+    """
     import numba
 
-    before = numba.get_num_threads()
-    available = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
-    numba.set_num_threads(available if n_jobs == -1 else min(n_jobs, available))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
+    with _KERNEL_LOCK:
+        before = numba.get_num_threads()
+        available = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+        numba.set_num_threads(available if n_jobs == -1 else min(n_jobs, available))
+        try:
+            yield
+        finally:
+            numba.set_num_threads(before)
 
 
 def _as_points(points: FloatArray) -> FloatArray:
