@@ -261,7 +261,7 @@ def neighbor_counts(
 
     # One pass finds rho and the counts in the high-dimensional spaces; low-dimensional spaces
     # hold too many neighbours to record and are counted on their own (k-d tree under "auto").
-    high = [m for m in spaces if space(m).shape[1] >= FUSED_MIN_DIM]
+    high = [m for m in spaces if sum(blocks[b].shape[1] for b in m) >= FUSED_MIN_DIM]
     block_of = np.repeat(np.arange(len(blocks)), [b.shape[1] for b in blocks])
     masks = np.array([sum(1 << b for b in m) for m in high], dtype=np.int64)
     with _threads(n_jobs):

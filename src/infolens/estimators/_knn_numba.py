@@ -155,6 +155,12 @@ def _leaf_distances(
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
+def _within(diff: float, r: float, inclusive: bool) -> bool:
+    """Whether a distance ``diff`` counts for radius ``r`` (strict unless ``inclusive``)."""
+    return diff < r or (inclusive and diff == r)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
 def _push_k_smallest(best_d: FloatArray, best_i: IntArray, v: float, index: int) -> None:
     """Insert ``(v, index)`` into the descending list of the k smallest (ties: smaller index)."""
     if v > best_d[0] or (v == best_d[0] and index > best_i[0]):
@@ -359,9 +365,38 @@ def count(
                     for j in range(m):
                         if sure <= leaf32[j] <= unsure:
                             exact = _exact_max_norm(data_t, s + j, q)
-                            total += exact < r or (inclusive and exact == r)
+                            total += _within(exact, r, inclusive)
             counts[perm[p]] = total
     return counts
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _tile_distances(
+    data_t: FloatArray,
+    queries: IntArray,
+    nq: int,
+    p0: int,
+    m: int,
+    metric: int,
+    block: FloatArray,
+) -> None:
+    """Fill ``block[qi, :m]`` with distances from point ``queries[qi]`` to points ``p0:p0 + m``.
+
+    Squared if Euclidean; one coordinate at a time, so each pass is contiguous and vectorised.
+    """
+    block[:, :m] = 0.0
+    for c in range(data_t.shape[0]):
+        row = data_t[c, p0 : p0 + m]
+        for qi in range(nq):
+            qc = data_t[c, queries[qi]]
+            acc = block[qi]
+            if metric == MAX_NORM:
+                for j in range(m):
+                    acc[j] = max(acc[j], abs(row[j] - qc))
+            else:
+                for j in range(m):
+                    diff = row[j] - qc
+                    acc[j] += diff * diff
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
@@ -374,7 +409,8 @@ def brute_knn(
     at a time so that the inner loop is a contiguous, vectorised pass over points; the ``k``
     smallest per query are kept in a sorted list (ties: the smaller index wins).
     """
-    d, n = data_t.shape
+    n = data_t.shape[1]
+    everyone = np.arange(n)
     dist = np.empty(n)
     neighbors = np.empty((n, k), np.int64)
     n_tiles = (n + tile_queries - 1) // tile_queries
@@ -386,30 +422,12 @@ def brute_knn(
         best_i = np.full((tile_queries, k), n, np.int64)
         for p0 in range(0, n, tile_points):
             m = min(tile_points, n - p0)
-            block[:, :m] = 0.0
-            for c in range(d):
-                row = data_t[c, p0 : p0 + m]
-                for qi in range(nq):
-                    qc = data_t[c, q0 + qi]
-                    acc = block[qi]
-                    if metric == MAX_NORM:
-                        for j in range(m):
-                            acc[j] = max(acc[j], abs(row[j] - qc))
-                    else:
-                        for j in range(m):
-                            diff = row[j] - qc
-                            acc[j] += diff * diff
+            _tile_distances(data_t, everyone[q0:], nq, p0, m, metric, block)
             for qi in range(nq):
                 acc = block[qi]
-                bd, bi = best_d[qi], best_i[qi]
                 for j in range(m):
-                    v = acc[j]
-                    if v < bd[0] and p0 + j != q0 + qi:
-                        pos = 0
-                        while pos + 1 < k and bd[pos + 1] > v:
-                            bd[pos], bi[pos] = bd[pos + 1], bi[pos + 1]
-                            pos += 1
-                        bd[pos], bi[pos] = v, p0 + j
+                    if acc[j] < best_d[qi, 0] and p0 + j != q0 + qi:
+                        _push_k_smallest(best_d[qi], best_i[qi], acc[j], p0 + j)
         for qi in range(nq):
             kth = best_d[qi, 0]
             dist[q0 + qi] = kth if metric == MAX_NORM else np.sqrt(kth)
@@ -427,7 +445,7 @@ def brute_count(
     tile_points: int,
 ) -> IntArray:
     """Brute-force ``count`` for the points ``queries`` (``radii`` and the output follow them)."""
-    d, n = data_t.shape
+    n = data_t.shape[1]
     n_queries = queries.shape[0]
     counts = np.zeros(n_queries, np.int64)
     n_tiles = (n_queries + tile_queries - 1) // tile_queries
@@ -437,14 +455,7 @@ def brute_count(
         block = np.empty((tile_queries, tile_points))
         for p0 in range(0, n, tile_points):
             m = min(tile_points, n - p0)
-            block[:, :m] = 0.0
-            for c in range(d):
-                row = data_t[c, p0 : p0 + m]
-                for qi in range(nq):
-                    qc = data_t[c, queries[q0 + qi]]
-                    acc = block[qi]
-                    for j in range(m):
-                        acc[j] = max(acc[j], abs(row[j] - qc))
+            _tile_distances(data_t, queries[q0:], nq, p0, m, MAX_NORM, block)
             for qi in range(nq):
                 r = radii[q0 + qi]
                 acc = block[qi]
@@ -457,11 +468,6 @@ def brute_count(
                         total += acc[j] <= r
                 counts[q0 + qi] += total
     return counts
-
-
-@nb.njit(cache=True, nogil=True, inline="always")
-def _within(diff: float, r: float, inclusive: bool) -> bool:
-    return diff < r or (inclusive and diff == r)
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
@@ -646,6 +652,6 @@ def brute_ksg(
                         exact = _exact_distance(
                             data, block_of, spaces[s], q0 + qi, record_i[s, qi, j]
                         )
-                        total += exact < r or (exact == r and r == 0.0)
+                        total += _within(exact, r, r == 0.0)
                 counts[s, q0 + qi] = total
     return rho, counts, overflow
