@@ -8,7 +8,6 @@ backends' (ties at equal distance go to the smaller index, as there).
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import numpy as np
 import torch
@@ -38,8 +37,10 @@ def _device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def _tiles(points: FloatArray, memory_budget: int) -> Iterator[tuple[int, torch.Tensor, Any]]:
-    """Yield ``(first_row, distances of the rows' max-norm/Euclidean tile, all points)``."""
+def _tiles(
+    points: FloatArray, memory_budget: int
+) -> Iterator[tuple[int, torch.Tensor, torch.Tensor]]:
+    """Yield ``(first_row, the tile's rows, all points)`` as float64 tensors on the device."""
     data = torch.as_tensor(points, dtype=torch.float64, device=_device())
     step = _rows(len(points), memory_budget)
     for first in range(0, len(points), step):
