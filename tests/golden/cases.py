@@ -12,6 +12,7 @@ import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,17 +48,17 @@ def _v(est: object) -> float:
     return float(est.to("nats").value)  # type: ignore[attr-defined]
 
 
-def _mi(method: str, data: tuple[np.ndarray, ...], **params: object) -> Callable[[], float]:
+def _mi(method: str, data: tuple[np.ndarray, ...], **params: Any) -> Callable[[], float]:
     return lambda: _v(infolens.mutual_information(*data, method=method, rng=0, **params))
 
 
-def _cmi(method: str, data: tuple[np.ndarray, ...], **params: object) -> Callable[[], float]:
+def _cmi(method: str, data: tuple[np.ndarray, ...], **params: Any) -> Callable[[], float]:
     return lambda: _v(
         infolens.conditional_mutual_information(*data, method=method, rng=0, **params)
     )
 
 
-def _h(method: str, x: np.ndarray, **params: object) -> Callable[[], float]:
+def _h(method: str, x: np.ndarray, **params: Any) -> Callable[[], float]:
     return lambda: _v(infolens.entropy(x, method=method, rng=0, **params))
 
 
@@ -68,7 +69,7 @@ def _infoplane(name: str) -> Callable[[], float]:
         rng = np.random.default_rng(3)
         t = np.tanh(rng.standard_normal((400, 3)) @ rng.standard_normal((3, 3)))
         y = (t[:, 0] > 0).astype(np.intp)
-        estimator = {
+        estimator: Any = {
             "fixed": measures.FixedBinning(),
             "kde": measures.KDEBound(),
             "knn": measures.KNNEntropy(),
@@ -89,7 +90,12 @@ def _infoplane_nats(result: object) -> float:
 def _neural(method: str) -> Callable[[], float]:
     def run() -> float:
         x, y = _gauss(600, 2, 0.8, 5)
-        params = {"max_steps": 60, "batch_size": 64, "eval_every": 20, "verbose": False}
+        params: dict[str, Any] = {
+            "max_steps": 60,
+            "batch_size": 64,
+            "eval_every": 20,
+            "verbose": False,
+        }
         return _v(infolens.mutual_information(x, y, method=method, rng=1, **params))
 
     return run
