@@ -68,17 +68,6 @@ def check_enough_samples(n_samples: int, k: int, owner: object) -> None:
     check_min_samples(n_samples, k + 1, owner=f"{type(owner).__name__} with k={k}", reason="k + 1")
 
 
-def standardize(data: FloatArray) -> FloatArray:
-    """Centre each column and divide it by its standard deviation (constant columns: centred only).
-
-    Distances, and so every k-NN estimate, depend on the relative scale of the columns; this makes
-    the estimate invariant to per-column affine rescaling.
-    """
-    scale = data.std(axis=0)
-    scale[scale == 0.0] = 1.0
-    return np.asarray((data - data.mean(axis=0)) / scale, dtype=np.float64)
-
-
 def jitter(data: FloatArray, rng: np.random.Generator, amplitude: float = 1e-10) -> FloatArray:
     """Add Gaussian noise of ``amplitude`` times each column's scale, as Kraskov et al. advise.
 

@@ -7,6 +7,7 @@ from typing import final
 import numpy as np
 from scipy.special import digamma
 
+from infolens._preprocess import log_std, standardize_nonconstant
 from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_min_samples
 from infolens.estimators._base import Estimate, Estimator
@@ -32,10 +33,9 @@ def _standardize_blocks(
     """Scale each block's columns to zero mean, unit variance (ddof=1); drop constant columns."""
     out, dropped = [], []
     for block in blocks:
-        std = block.std(axis=0, ddof=1)
-        keep = std > 0
-        dropped.append(int((~keep).sum()))
-        out.append((block[:, keep] - block[:, keep].mean(axis=0)) / std[keep])
+        scaled, n_dropped = standardize_nonconstant(block, ddof=1)
+        out.append(scaled)
+        dropped.append(n_dropped)
     return out, dropped
 
 
@@ -141,14 +141,14 @@ class GaussianEstimator(Estimator):
         xa = check_array(x, name="x")
         n, d = xa.shape
         check_min_samples(n, d + 2, owner="The Gaussian estimator", reason="dimension + 2")
-        std = xa.std(axis=0, ddof=1)
-        if (std == 0).any():
+        constant = np.flatnonzero(np.ptp(xa, axis=0) == 0)
+        if constant.size:
             raise InvalidInputError(
-                f"Input x has constant column(s) {np.flatnonzero(std == 0).tolist()}: the "
+                f"Input x has constant column(s) {constant.tolist()}: the "
                 "Gaussian entropy of a point mass is -inf. Drop the constant columns."
             )
         blocks, _ = _standardize_blocks([xa])
-        log_det_cov = _log_det(blocks) + 2 * float(np.log(std).sum())
+        log_det_cov = _log_det(blocks) + 2 * float(log_std(xa, ddof=1).sum())
         value = 0.5 * (d * _LOG_2PI_E + log_det_cov)
         if self.bias_correction:
             value -= _bias(d, n)

@@ -6,6 +6,7 @@ from typing import final
 import numpy as np
 from scipy.special import digamma, gammaln
 
+from infolens._preprocess import log_std, standardize
 from infolens._typing import ArrayLike, RNGLike
 from infolens._validation import check_array, check_choice
 from infolens.estimators._base import Estimate, Estimator
@@ -14,7 +15,6 @@ from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
     kth_neighbor,
-    standardize,
 )
 from infolens.exceptions import InvalidInputError
 
@@ -80,8 +80,8 @@ class KozachenkoLeonenkoEstimator(Estimator):
         check_enough_samples(n, self.k, self)
         log_scale = 0.0
         if self.standardize:
-            std = xa.std(axis=0)
-            log_scale = float(np.log(std[std > 0]).sum())
+            logs = log_std(xa)
+            log_scale = float(logs[np.isfinite(logs)].sum())
             xa = standardize(xa)
         constant = np.flatnonzero(np.ptp(xa, axis=0) == 0.0)
         if constant.size:

@@ -6,6 +6,7 @@ from typing import final
 import numpy as np
 from scipy.special import digamma
 
+from infolens._preprocess import standardize
 from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_rng
 from infolens.estimators._base import Estimate, Estimator
@@ -16,7 +17,6 @@ from infolens.estimators._knn import (
     count_within,
     ksg_terms,
     kth_neighbor,
-    standardize,
 )
 from infolens.exceptions import InvalidParameterError
 

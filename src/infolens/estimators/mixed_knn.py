@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import final
 
+from infolens._preprocess import standardize
 from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
 from infolens._validation import check_array, check_consistent_length
 from infolens.estimators._base import Estimate, Estimator
@@ -10,7 +11,6 @@ from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
     ksg_terms,
-    standardize,
 )
 
 
