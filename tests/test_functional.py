@@ -191,7 +191,14 @@ def test_params_are_recorded_and_forwarded(xy: tuple[np.ndarray, np.ndarray]) ->
         (
             lambda: infolens.mutual_information([1.0], [2.0], method="ksgg"),
             ValueError,
-            "Unknown method 'ksgg'. Available: 'binning', 'club', 'dv', 'frenzel_pompe', 'gaussian', 'gaussian_copula', 'infonce', 'js', 'kl', 'ksg', 'miller_madow', 'mine', 'mixed_knn', 'nwj', 'plugin', 'smile', 'wdm'.",
+            "Unknown method 'ksgg'. Available: 'binning', 'cauchy_schwarz', 'club', 'dv', 'frenzel_pompe', 'gaussian', 'gaussian_copula', 'infonce', 'js', 'kl', 'ksg', 'matrix_renyi', 'miller_madow', 'mine', 'mixed_knn', 'nwj', 'plugin', 'smile', 'wdm'.",
+        ),
+        (
+            lambda: infolens.mutual_information(
+                [0.1, 0.2, 0.3], [1, 2, 3.5], method="gaussian", rng="abc"
+            ),
+            ValueError,
+            "rng must be an int seed, a numpy.random.Generator or None; got str ('abc').",
         ),
         (
             lambda: infolens.entropy([1.0], units="bytes"),
@@ -201,7 +208,7 @@ def test_params_are_recorded_and_forwarded(xy: tuple[np.ndarray, np.ndarray]) ->
         (
             lambda: infolens.entropy([1.0, 2.0], method="ksg"),
             ValueError,
-            "Method 'ksg' does not estimate entropy. Methods that do: 'binning', 'gaussian', 'kl', 'miller_madow', 'plugin'.",
+            "Method 'ksg' does not estimate entropy. Methods that do: 'binning', 'gaussian', 'kl', 'matrix_renyi', 'miller_madow', 'plugin'.",
         ),
         (
             lambda: infolens.entropy([1, 2], method="plugin", k=3),

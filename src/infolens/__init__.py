@@ -15,9 +15,14 @@ Examples
 from importlib.metadata import PackageNotFoundError, version
 
 from infolens import discrete, exceptions, kernel
+from infolens._estimate import ConfidenceInterval, Estimate
 from infolens.discrete.pid import pid_from_samples as pid
-from infolens.estimators._base import Estimate
-from infolens.estimators.registry import available_methods, get_estimator_class
+from infolens.estimators.registry import (
+    Method,
+    available_methods,
+    get_estimator_class,
+    register_method,
+)
 from infolens.functional import (
     conditional_mutual_information,
     entropy,
@@ -30,7 +35,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "ConfidenceInterval",
     "Estimate",
+    "Method",
     "__version__",
     "available_methods",
     "conditional_mutual_information",
@@ -41,4 +48,5 @@ __all__ = [
     "kernel",
     "mutual_information",
     "pid",
+    "register_method",
 ]

@@ -29,6 +29,18 @@ class UnsupportedQuantityError(InfolensError, ValueError):
     """The chosen method does not estimate the requested quantity (e.g. entropy with ``"ksg"``)."""
 
 
+class MissingExtraError(InfolensError, ImportError):
+    """An optional dependency (an extra such as ``infolens[torch]``) is needed but not installed."""
+
+
+class ResultStoreError(InfolensError, OSError):
+    """A results or records database cannot be opened, read or written."""
+
+
+class SchemaVersionError(InfolensError, RuntimeError):
+    """A results database was written with another schema version."""
+
+
 class DegenerateDataWarning(UserWarning):
     """The data are degenerate for the estimator (constant columns, repeated values...)."""
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from infolens._typing import ArrayLike, Quantity, RNGLike
+from infolens._estimate import Estimate
+from infolens._typing import ArrayLike, Quantity, RNGLike, Units
 from infolens._units import check_units
-from infolens._validation import check_categorical
-from infolens.estimators._base import Estimate
+from infolens._validation import check_categorical, check_rng
 from infolens.estimators.registry import make_estimator
 from infolens.exceptions import InvalidDataTypeError
 
@@ -65,16 +65,28 @@ def _dispatch(
     method: str,
     units: str,
     rng: RNGLike,
+    ci: float | None,
     params: dict[str, Any],
 ) -> Estimate:
+    """Apply the conventions once (units, rng, ci), pick the method, estimate, convert."""
     check_units(units)
+    generator = check_rng(rng)
+    level = None
+    if ci is not None:
+        from infolens import uncertainty
+
+        level = uncertainty.check_level(ci)
     reason = None
     if method == "auto":
         method, reason = choose_method(quantity, data)
     estimator = make_estimator(method, quantity, **params)
-    result: Estimate = getattr(estimator, quantity)(*data, rng=rng)
+    result: Estimate = getattr(estimator, quantity)(*data, rng=generator)
     if reason is not None:
         result = dataclasses.replace(result, details={**result.details, "auto": reason})
+    if level is not None:
+        result = uncertainty.attach_interval(
+            result, estimator, quantity, list(data), level, generator
+        )
     return result.to(units)
 
 
@@ -82,8 +94,9 @@ def entropy(
     x: ArrayLike,
     *,
     method: str = "auto",
-    units: str = "nats",
+    units: Units = "nats",
     rng: RNGLike = None,
+    ci: float | None = None,
     **params: Any,
 ) -> Estimate:
     """Estimate the entropy H(X) (differential for continuous methods, discrete otherwise).
@@ -98,6 +111,9 @@ def entropy(
         Units of the returned value.
     rng : int, numpy.random.Generator or None, default=None
         Randomness for estimators that use it; the same seed gives the same result.
+    ci : float or None, default=None
+        Level in (0, 1) of a confidence interval to compute (e.g. 0.95), stored in
+        ``Estimate.ci`` with its method and standard error (see ``docs/uncertainty.md``).
     **params
         Hyper-parameters of the chosen estimator (e.g. ``k=5``).
 
@@ -119,7 +135,7 @@ def entropy(
     >>> infolens.entropy([0, 1, 2, 3], method="plugin", units="bits").value
     2.0
     """
-    return _dispatch("entropy", [x], method, units, rng, params)
+    return _dispatch("entropy", [x], method, units, rng, ci, params)
 
 
 def mutual_information(
@@ -127,8 +143,9 @@ def mutual_information(
     y: ArrayLike,
     *,
     method: str = "auto",
-    units: str = "nats",
+    units: Units = "nats",
     rng: RNGLike = None,
+    ci: float | None = None,
     **params: Any,
 ) -> Estimate:
     """Estimate the mutual information I(X; Y) between (multivariate) X and Y.
@@ -143,6 +160,9 @@ def mutual_information(
         Units of the returned value.
     rng : int, numpy.random.Generator or None, default=None
         Randomness for estimators that use it; the same seed gives the same result.
+    ci : float or None, default=None
+        Level in (0, 1) of a confidence interval to compute (e.g. 0.95), stored in
+        ``Estimate.ci`` with its method and standard error (see ``docs/uncertainty.md``).
     **params
         Hyper-parameters of the chosen estimator (e.g. ``k=5``, ``variant=2``).
 
@@ -168,7 +188,7 @@ def mutual_information(
     >>> abs(est.value - 1.0) < 0.1  # the truth is 1 bit
     True
     """
-    return _dispatch("mutual_information", [x, y], method, units, rng, params)
+    return _dispatch("mutual_information", [x, y], method, units, rng, ci, params)
 
 
 def conditional_mutual_information(
@@ -177,8 +197,9 @@ def conditional_mutual_information(
     z: ArrayLike,
     *,
     method: str = "auto",
-    units: str = "nats",
+    units: Units = "nats",
     rng: RNGLike = None,
+    ci: float | None = None,
     **params: Any,
 ) -> Estimate:
     """Estimate the conditional mutual information I(X; Y | Z).
@@ -193,6 +214,9 @@ def conditional_mutual_information(
         Units of the returned value.
     rng : int, numpy.random.Generator or None, default=None
         Randomness for estimators that use it; the same seed gives the same result.
+    ci : float or None, default=None
+        Level in (0, 1) of a confidence interval to compute (e.g. 0.95), stored in
+        ``Estimate.ci`` with its method and standard error (see ``docs/uncertainty.md``).
     **params
         Hyper-parameters of the chosen estimator.
 
@@ -215,4 +239,4 @@ def conditional_mutual_information(
     >>> infolens.conditional_mutual_information(x, y, z, method="plugin", units="bits").value
     1.0
     """
-    return _dispatch("conditional_mutual_information", [x, y, z], method, units, rng, params)
+    return _dispatch("conditional_mutual_information", [x, y, z], method, units, rng, ci, params)

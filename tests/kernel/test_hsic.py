@@ -45,7 +45,9 @@ def test_hsic_spec_vectors() -> None:
     biased = hsic(X, Y, sigma_x=1.0, sigma_y=1.0)
     assert biased.value == pytest.approx(0.03730549603938062, rel=1e-10)
     assert biased.quantity == "dependence"
-    assert biased.units == "dimensionless"
+    assert biased.units is None  # dimensionless: not an amount of information
+    with pytest.raises(ValueError, match="dimensionless dependence statistic"):
+        biased.to("bits")
     unbiased = hsic(X, Y, sigma_x=1.0, sigma_y=1.0, estimator="unbiased")
     assert unbiased.value == pytest.approx(0.00707674170615095, rel=1e-10)
     # §3.3, 12 decimals only: atol 1e-12

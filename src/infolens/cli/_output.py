@@ -6,6 +6,7 @@ and each warning the library emits becomes one ``Warning: ...`` line instead of 
 """
 
 import contextlib
+import dataclasses
 import json
 import math
 import warnings
@@ -105,7 +106,8 @@ def estimate_to_dict(estimate: infolens.Estimate) -> dict[str, Any]:
     """Return the JSON object that ``--json`` prints for ``estimate``.
 
     Keys: ``value``, ``units``, ``n_samples``, ``method``, ``quantity``, ``params`` and
-    ``details``, plus ``ci`` and ``ci_level`` when the estimate carries a confidence interval.
+    ``details``, plus ``ci`` (low, high, level, method, standard_error) when the estimate
+    carries a confidence interval.
     """
     record: dict[str, Any] = {
         "value": estimate.value,
@@ -117,8 +119,7 @@ def estimate_to_dict(estimate: infolens.Estimate) -> dict[str, Any]:
         "details": estimate.details,
     }
     if estimate.ci is not None:
-        record["ci"] = estimate.ci
-        record["ci_level"] = estimate.ci_level
+        record["ci"] = dataclasses.asdict(estimate.ci)
     result: dict[str, Any] = to_jsonable(record)
     return result
 

@@ -363,7 +363,8 @@ def _print_table(result: infolens.Estimate) -> None:
         ("n_samples", result.n_samples),
     ]
     if result.ci is not None:
-        rows.append(("ci", f"[{result.ci[0]:.6g}, {result.ci[1]:.6g}] ({result.ci_level})"))
+        ci = result.ci
+        rows.append(("ci", f"[{ci.low:.6g}, {ci.high:.6g}] ({ci.level:.0%} {ci.method})"))
     rows += [(f"params.{key}", value) for key, value in result.params.items()]
     rows += [(f"details.{key}", value) for key, value in result.details.items()]
     for field, value in rows:

@@ -31,7 +31,7 @@ from infolens.kernel._gram import (
 ESTIMATORS = ("biased", "unbiased")
 NORMALIZERS = ("1/n^2", "1/(n-1)^2")
 #: HSIC is a squared RKHS norm, not an amount of information: it has no nats/bits.
-UNITS = "dimensionless"
+UNITS = None
 
 
 def _hsic_from_sums(
@@ -111,7 +111,7 @@ def hsic(
     Returns
     -------
     Estimate
-        HSIC (``quantity="dependence"``, ``units="dimensionless"``: HSIC is not measured in nats
+        HSIC (``quantity="dependence"``, ``units=None``: HSIC is not measured in nats
         or bits and cannot be converted with ``.to``).
 
     Raises
@@ -188,7 +188,7 @@ def normalized_hsic(
     Returns
     -------
     Estimate
-        nHSIC (``quantity="dependence"``, ``units="dimensionless"``).
+        nHSIC (``quantity="dependence"``, ``units=None``, dimensionless).
 
     Raises
     ------
