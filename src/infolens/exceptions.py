@@ -55,3 +55,7 @@ class TrainingDivergedWarning(UserWarning):
 
 class TrainingDivergedError(InfolensError, RuntimeError):
     """Training diverged before any finite held-out value could be computed."""
+
+
+class BiasWarning(UserWarning):
+    """An estimate drifts with the sample size by more than its standard error (see ``ci=``)."""
