@@ -1,21 +1,25 @@
 """Neural estimators of mutual information: train a critic on one split, evaluate on the other.
 
-One algorithm, many bounds: :class:`NeuralEstimator` takes the bound by name, and the thin final
-classes (:class:`InfoNCEEstimator`, :class:`NWJEstimator`, ...) fix it for the method registry.
+One algorithm, many bounds: :class:`NeuralEstimator` takes a :class:`Bound` record, or the name
+of one in :data:`BOUNDS` (see :mod:`~infolens.estimators.neural._bound` for the table), and never
+branches on it. The named methods of the registry (``"infonce"``, ``"nwj"``, ...) are presets
+``NeuralEstimator(bound=name)``. The old per-bound classes (:class:`InfoNCEEstimator`, ...)
+remain as deprecated aliases.
 """
 
-import dataclasses
 import math
 import re
+import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Final, final
 
 import numpy as np
 import torch
-from torch import nn
 
+from infolens._preprocess import standardize
 from infolens._typing import ArrayLike, RNGLike
 from infolens._validation import (
     check_array,
@@ -26,13 +30,7 @@ from infolens._validation import (
     check_rng,
 )
 from infolens.estimators._base import Estimate, Estimator
-from infolens.estimators.neural import bounds
-from infolens.estimators.neural.critics import (
-    BilinearCritic,
-    ConcatCritic,
-    GaussianConditional,
-    SeparableCritic,
-)
+from infolens.estimators.neural._bound import BOUNDS, SCORE_CRITICS, Bound
 from infolens.exceptions import (
     BoundSaturationWarning,
     InvalidParameterError,
@@ -42,6 +40,7 @@ from infolens.exceptions import (
 
 __all__ = [
     "BOUNDS",
+    "Bound",
     "CLUBEstimator",
     "DVEstimator",
     "InfoNCEEstimator",
@@ -53,25 +52,162 @@ __all__ = [
     "WDMEstimator",
 ]
 
-#: The bounds a neural estimator can train and report, by name.
-BOUNDS: Final = ("club", "dv", "infonce", "js", "mine", "nwj", "smile", "wdm")
-_SCORE_CRITICS: Final = ("bilinear", "concat", "separable")
 #: An estimate within this fraction of a capped bound's ceiling is flagged (and warned about).
 SATURATION_MARGIN: Final = 0.05
 _DEVICE_PATTERN: Final = re.compile(r"auto|cpu|cuda(:\d+)?")
+#: The parameters a bound may read (``Bound.options``), each with its check.
+_OPTION_CHECKS: Final[dict[str, Callable[[object, str], None]]] = {}
 
 
+def _option(check: Callable[[object, str], None]) -> Callable[[object, str], None]:
+    _OPTION_CHECKS[check.__name__.removeprefix("_check_")] = check
+    return check
+
+
+@_option
+def _check_clip(clip: object, owner: str) -> None:
+    if clip != math.inf:
+        check_positive_real(clip, name="clip", owner=owner)
+
+
+@_option
+def _check_ema_decay(decay: object, owner: str) -> None:
+    if isinstance(decay, bool) or not isinstance(decay, int | float) or not 0.0 <= decay < 1.0:
+        raise InvalidParameterError(
+            f"The 'ema_decay' parameter of {owner} must be a float in the range [0, 1). "
+            f"Got {decay!r} instead."
+        )
+
+
+@_option
+def _check_ema_bias_correction(value: object, owner: str) -> None:
+    if not isinstance(value, bool):
+        raise InvalidParameterError(
+            f"The 'ema_bias_correction' parameter of {owner} must be a bool. Got {value!r} instead."
+        )
+
+
+def _resolve_bound(bound: object) -> Bound:
+    if isinstance(bound, Bound):
+        return bound
+    return BOUNDS[check_choice(bound, BOUNDS, name="bound")]
+
+
+@final
 @dataclass(frozen=True, kw_only=True)
-class _NeuralMutualInformation(Estimator):
-    """The shared training loop (abstract: the concrete classes say which bound they use).
+class NeuralEstimator(Estimator):
+    """Neural estimator of I(X; Y) with a variational bound: a name or a :class:`Bound` record.
 
-    The parameters are documented on :class:`NeuralEstimator`.
+    Parameters
+    ----------
+    bound : str or Bound, default="infonce"
+        The bound to train and report: one of ``"club"``, ``"dv"``, ``"infonce"``, ``"js"``,
+        ``"mine"``, ``"nwj"``, ``"smile"``, ``"wdm"`` (:data:`BOUNDS`, see Notes), or a
+        :class:`Bound` record of your own.
+    critic : str, default="auto"
+        The critic (:mod:`~infolens.estimators.neural.critics`), one of the bound's critics:
+        ``"separable"`` (the default of the score bounds), ``"bilinear"`` or ``"concat"``;
+        ``club`` takes only ``"gaussian"`` (a Gaussian ``q(y | x)``) and ``wdm`` only
+        ``"concat"`` (made 1-Lipschitz). ``"auto"`` is the bound's default.
+    hidden : tuple of int, default=(64, 64)
+        Hidden widths of the MLP bodies.
+    embed_dim : int, default=16
+        Embedding size of the separable and bilinear critics.
+    batch_size : int or None, default=None
+        Mini-batch size (at least 2, at most the training split); None is the bound's default:
+        256, and 64 for ``wdm``.
+    max_steps : int, default=3000
+        Maximum number of optimiser steps.
+    learning_rate : float, default=1e-3
+        Adam's learning rate.
+    test_fraction : float, default=0.5
+        Fraction of the samples held out to evaluate the bound.
+    eval_every : int, default=25
+        Steps between held-out evaluations.
+    patience : int, default=10
+        Evaluations without improvement before stopping early.
+    standardize : bool, default=True
+        Centre each column and scale it to unit variance first.
+    device : {"auto", "cpu", "cuda", "cuda:<index>"}, default="auto"
+        Where to train; ``"auto"`` is CUDA when available.
+    verbose : bool, default=True
+        Show a progress bar (rich, on stderr).
+    n_threads : int or None, default=1
+        CPU threads torch may use during training (restored afterwards); one is fastest for
+        these small critics. None leaves torch's setting unchanged.
+    clip : float or None, default=None
+        SMILE's clipping threshold tau (``smile`` only; None is 5.0, ``math.inf`` is DV).
+    ema_decay : float or None, default=None
+        MINE's moving-average decay in [0, 1) (``mine`` only; None is 0.9).
+    ema_bias_correction : bool or None, default=None
+        Divide MINE's moving average by ``1 - ema_decay**t`` (``mine`` only; None is True).
+
+    Notes
+    -----
+    **Procedure.** The samples are shuffled and split once: ``1 - test_fraction`` of them train
+    the critic with Adam on mini-batches of ``batch_size`` (reshuffled every epoch), the rest are
+    held out. Every ``eval_every`` steps (and before training) the bound is evaluated on the
+    held-out split, cut into ``max(1, n_test // batch_size)`` near-equal batches and averaged
+    over them, so the InfoNCE ceiling is ``log`` of the test batch size (about
+    ``log batch_size``), the same as in training. Training stops after ``max_steps`` or when the
+    held-out value (for ``club``, the held-out likelihood of ``q``) has not improved for
+    ``patience`` evaluations; the critic is restored to its best checkpoint and **the estimate
+    is that checkpoint's held-out value**. Choosing the best of several held-out values gives a
+    small optimistic selection bias (of the order of the value's standard error across
+    checkpoints).
+
+    **Bounds.** ``infonce``, ``nwj``, ``dv``, ``smile`` train and report the bound of that name
+    (:mod:`~infolens.estimators.neural.bounds`); ``mine`` reports DV and trains with the
+    moving-average gradient (decay ``ema_decay``, Adam-style bias correction by default; without
+    it the average starts at 0 and inflates the first steps' gradient, as in the bmi code);
+    ``js`` trains with the f-GAN Jensen–Shannon objective and reports DV of the trained critic
+    (exact at the JS optimum, where the NWJ value of the reference code is low by ``1/e``);
+    ``club`` fits a Gaussian ``q(y | x)`` by maximum likelihood and reports the CLUB **upper**
+    bound; ``wdm`` is the practical Wasserstein dependency measure (WPC): the InfoNCE objective
+    with a 1-Lipschitz concatenated critic made so by exact **spectral normalisation** of every
+    layer (no gradient penalty). It reports the InfoNCE value, a lower bound on MI that the
+    Lipschitz constraint makes looser, and the Wasserstein objective in
+    ``details["wasserstein_dependency"]`` (a distance, not in nats). SMILE's clipped DV is
+    biased, not a bound (``details["bound_kind"]`` is ``"other"``).
+
+    **Honesty.** For a bound with a ceiling (``infonce``, ``wdm``), ``details["ceiling"]`` is the
+    ceiling and ``details["saturated"]`` is True (with a
+    :class:`~infolens.exceptions.BoundSaturationWarning`) when the estimate is within 5 % of it.
+    A non-finite training loss ends training: the estimate falls back to the best checkpoint
+    before it, with a :class:`~infolens.exceptions.TrainingDivergedWarning`
+    (``details["diverged_at_step"]``); if no finite held-out value exists at all,
+    :class:`~infolens.exceptions.TrainingDivergedError` is raised.
+
+    **Details.** ``critic`` (the trained ``torch.nn.Module``, in eval mode, for reuse),
+    ``learning_curve`` (``{"step", "train", "test"}`` lists: mean training objective since the
+    last evaluation and held-out value, nats), ``best_step``, ``n_steps``, ``stopped_early``,
+    ``n_train``, ``n_test``, ``test_batch_sizes``, ``device``, ``bound`` (its name),
+    ``bound_kind`` (``"lower"``, ``"upper"`` or ``"other"``) and the bound's diagnostics.
+    ``Estimate.method`` is the bound's name; ``Estimate.params`` holds the parameters as used
+    (``bound`` by name, ``batch_size`` resolved, and only the options the bound reads).
+
+    **Randomness.** ``rng`` seeds one :class:`torch.Generator` used for the split, the initial
+    weights and the batches; the global torch seed is never touched, so the same ``rng`` gives
+    the same number on the CPU (GPU kernels may differ in the last bits).
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.standard_normal(1000)
+    >>> y = x + rng.standard_normal(1000)
+    >>> est = NeuralEstimator(bound="infonce", hidden=(16,), batch_size=100, max_steps=200,
+    ...                       verbose=False).mutual_information(x, y, rng=0)
+    >>> est.method, 0.1 < est.value < math.log(2) / 2 + 0.05  # truth ln(2)/2 = 0.347 nats
+    ('infonce', True)
     """
 
+    name: ClassVar[str] = "neural"
+    bound: str | Bound = "infonce"
     critic: str = "auto"
     hidden: tuple[int, ...] = (64, 64)
     embed_dim: int = 16
-    batch_size: int = 256
+    batch_size: int | None = None
     max_steps: int = 3000
     learning_rate: float = 1e-3
     test_fraction: float = 0.5
@@ -81,33 +217,42 @@ class _NeuralMutualInformation(Estimator):
     device: str = "auto"
     verbose: bool = True
     n_threads: int | None = 1
-
-    # -- what the concrete classes supply ------------------------------------------------------
-
-    def _bound(self) -> str:
-        return self.name  # the registered classes are named after their bound
-
-    def _clip(self) -> float:
-        return 5.0
-
-    def _ema(self) -> tuple[float, bool]:
-        return 0.9, True
+    clip: float | None = None
+    ema_decay: float | None = None
+    ema_bias_correction: bool | None = None
 
     # -- validation ----------------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        bound = self._bound()
-        allowed = {"club": ("auto", "gaussian"), "wdm": ("auto", "concat")}.get(
-            bound, ("auto", *_SCORE_CRITICS)
-        )
-        if self.critic in {"auto", "gaussian", *_SCORE_CRITICS} and self.critic not in allowed:
+        record = _resolve_bound(self.bound)
+        allowed = ("auto", *sorted(record.critics))
+        known = {"auto", *SCORE_CRITICS, *(c for b in BOUNDS.values() for c in b.critics)}
+        if self.critic in known | set(record.critics) and self.critic not in allowed:
             raise InvalidParameterError(
                 f"The 'critic' parameter of {owner} must be one of "
-                f"{', '.join(repr(c) for c in allowed)} for the {bound!r} bound. "
+                f"{', '.join(repr(c) for c in allowed)} for the {record.name!r} bound. "
                 f"Got {self.critic!r} instead."
             )
         check_choice(self.critic, allowed, name="critic")
+        for option in record.options:
+            if option not in _OPTION_CHECKS:
+                raise InvalidParameterError(
+                    f"Bound {record.name!r} reads the option {option!r}, which {owner} does not "
+                    f"have (its options: {', '.join(map(repr, _OPTION_CHECKS))}); fix the value "
+                    "inside the bound's functions instead."
+                )
+        for option, check in _OPTION_CHECKS.items():
+            value = getattr(self, option)
+            if value is None:
+                continue
+            if option not in record.options:
+                takes = ", ".join(map(repr, record.options)) or "none"
+                raise InvalidParameterError(
+                    f"The {option!r} parameter of {owner} is not used by the {record.name!r} "
+                    f"bound (its options: {takes}). Got {value!r} instead."
+                )
+            check(value, owner)
         if not isinstance(self.hidden, tuple | list) or any(
             isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in self.hidden
         ):
@@ -116,7 +261,8 @@ class _NeuralMutualInformation(Estimator):
                 f"[1, inf). Got {self.hidden!r} instead."
             )
         check_int(self.embed_dim, name="embed_dim", owner=owner)
-        check_int(self.batch_size, name="batch_size", owner=owner, low=2)
+        if self.batch_size is not None:
+            check_int(self.batch_size, name="batch_size", owner=owner, low=2)
         check_int(self.max_steps, name="max_steps", owner=owner)
         check_positive_real(self.learning_rate, name="learning_rate", owner=owner)
         if (
@@ -137,6 +283,32 @@ class _NeuralMutualInformation(Estimator):
                 f"The 'device' parameter of {owner} must be 'auto', 'cpu', 'cuda' or "
                 f"'cuda:<index>'. Got {self.device!r} instead."
             )
+
+    # -- what the bound makes of the parameters --------------------------------------------------
+
+    @property
+    def _record(self) -> Bound:
+        return _resolve_bound(self.bound)
+
+    @property
+    def _batch_size(self) -> int:
+        return self._record.batch_size if self.batch_size is None else self.batch_size
+
+    def _options(self) -> dict[str, Any]:
+        """Return the bound's options, resolved (the parameter if given, else its default)."""
+        return {
+            name: default if getattr(self, name) is None else getattr(self, name)
+            for name, default in self._record.options.items()
+        }
+
+    def _params(self) -> dict[str, Any]:
+        """Return the parameters as used: the bound by name, only the options it reads."""
+        params: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name not in _OPTION_CHECKS:
+                params[f.name] = getattr(self, f.name)
+        params.update(bound=self._record.name, batch_size=self._batch_size, **self._options())
+        return params
 
     # -- estimation ----------------------------------------------------------------------------
 
@@ -170,31 +342,33 @@ class _NeuralMutualInformation(Estimator):
         generator = check_rng(rng)
         xa, ya = check_array(x, name="x"), check_array(y, name="y")
         n = check_consistent_length([xa, ya])
+        batch_size = self._batch_size
         n_test = int(round(n * self.test_fraction))
         n_train = n - n_test
-        if n_train < self.batch_size or n_test < 2:
+        if n_train < batch_size or n_test < 2:
             raise InvalidParameterError(
                 f"The 'batch_size' parameter of {owner} must be at most the number of training "
                 f"samples ({n_train} of {n} with test_fraction={self.test_fraction}), and the "
-                f"test split needs at least 2 samples ({n_test}). Got {self.batch_size!r} "
+                f"test split needs at least 2 samples ({n_test}). Got {batch_size!r} "
                 "instead."
             )
         if self.standardize:
-            xa, ya = _standardize(xa), _standardize(ya)
+            xa, ya = standardize(xa), standardize(ya)
         device = _resolve_device(self.device, owner)
         torch_generator = torch.Generator().manual_seed(int(generator.integers(2**63 - 1)))
         run = _Run(self, xa, ya, n_train, device, torch_generator)
-        label = f"{self._bound()} ({owner})"
+        label = f"{self._record.name} ({owner})"
         with _threads(self.n_threads), _progress(self.verbose, self.max_steps, label) as advance:
             run.train(advance)
         return self._finish(run, n)
 
     def _finish(self, run: "_Run", n: int) -> Estimate:
-        bound = self._bound()
+        record = self._record
         if run.best is None:
             raise TrainingDivergedError(
-                f"{type(self).__name__} diverged: no finite held-out {bound} value was ever "
-                "computed. Lower learning_rate or check the scale of the data (standardize=True)."
+                f"{type(self).__name__} diverged: no finite held-out {record.name} value was "
+                "ever computed. Lower learning_rate or check the scale of the data "
+                "(standardize=True)."
             )
         if run.diverged_at is not None:
             _warn(
@@ -206,8 +380,8 @@ class _NeuralMutualInformation(Estimator):
             )
         value = run.best.value
         details: dict[str, Any] = {
-            "bound": bound,
-            "bound_kind": "upper" if bound == "club" else "lower",
+            "bound": record.name,
+            "bound_kind": record.kind,
             "critic": run.critic,
             "learning_curve": run.curve,
             "best_step": run.best.step,
@@ -220,35 +394,26 @@ class _NeuralMutualInformation(Estimator):
             "device": str(run.device),
         }
         details.update(run.best.extra)
-        if bound in ("infonce", "wdm"):
-            ceiling = float(np.mean(np.log(run.test_batch_sizes)))
+        if record.ceiling is not None:
+            ceiling = float(np.mean([record.ceiling(size) for size in run.test_batch_sizes]))
             saturated = value >= (1.0 - SATURATION_MARGIN) * ceiling
             details.update(ceiling=ceiling, saturated=saturated)
             if saturated:
                 _warn(
                     BoundSaturationWarning(
-                        f"The InfoNCE estimate {value:.4g} nats is within "
-                        f"{SATURATION_MARGIN:.0%} of its ceiling log(batch size) = "
-                        f"{ceiling:.4g} nats: the true mutual information may be much larger. "
-                        "Increase batch_size or use another bound."
+                        f"The {record.name} estimate {value:.4g} nats is within "
+                        f"{SATURATION_MARGIN:.0%} of its ceiling {ceiling:.4g} nats (for "
+                        f"held-out batches of {run.test_batch_sizes[0]}): the true mutual "
+                        "information may be much larger. Increase batch_size or use another "
+                        "bound."
                     )
                 )
         estimate = self._estimate(value, n_samples=n, quantity="mutual_information", **details)
-        if estimate.method != bound:  # NeuralEstimator: report the bound as the method
-            estimate = dataclasses.replace(estimate, method=bound)
-        return estimate
+        return replace(estimate, method=record.name, params=self._params())
 
 
 def _warn(warning: Warning) -> None:
-    import warnings
-
     warnings.warn(warning, stacklevel=4)
-
-
-def _standardize(data: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    scale = data.std(axis=0)
-    scale[scale == 0.0] = 1.0
-    return np.asarray((data - data.mean(axis=0)) / scale, dtype=np.float64)
 
 
 def _resolve_device(device: str, owner: str) -> torch.device:
@@ -312,26 +477,27 @@ class _Run:
 
     def __init__(
         self,
-        owner: _NeuralMutualInformation,
+        owner: NeuralEstimator,
         x: np.ndarray[Any, Any],
         y: np.ndarray[Any, Any],
         n_train: int,
         device: torch.device,
         generator: torch.Generator,
     ) -> None:
-        self.owner, self.bound, self.device, self.generator = (
+        self.owner, self.record, self.device, self.generator = (
             owner,
-            owner._bound(),
+            owner._record,
             device,
             generator,
         )
+        self.batch_size = owner._batch_size
         n = len(x)
         order = torch.randperm(n, generator=generator)
         xt = torch.as_tensor(x, dtype=torch.float32)[order].to(device)
         yt = torch.as_tensor(y, dtype=torch.float32)[order].to(device)
         self.n_train, self.n_test = n_train, n - n_train
         self.x_train, self.y_train = xt[:n_train], yt[:n_train]
-        chunks = max(1, self.n_test // owner.batch_size)
+        chunks = max(1, self.n_test // self.batch_size)
         self.test_batches = list(
             zip(
                 torch.tensor_split(xt[n_train:], chunks),
@@ -340,52 +506,41 @@ class _Run:
             )
         )
         self.test_batch_sizes = [int(b.shape[0]) for b, _ in self.test_batches]
-        self.critic = _make_critic(owner, x.shape[1], y.shape[1], generator).to(device)
+        critic = owner.critic if owner.critic != "auto" else self.record.default_critic
+        factory = self.record.critics[critic]
+        hidden = tuple(owner.hidden)
+        self.critic = factory(x.shape[1], y.shape[1], hidden, owner.embed_dim, generator)
+        self.critic = self.critic.to(device)
         self.optimizer = torch.optim.Adam(self.critic.parameters(), lr=owner.learning_rate)
         self.curve: dict[str, list[float | None]] = {"step": [], "train": [], "test": []}
         self.best: _Checkpoint | None = None
         self.steps_done, self.stopped_early = 0, False
         self.diverged_at: int | None = None
-        decay, correct = owner._ema()
-        self.ema_decay, self.ema_correct, self.ema, self.ema_steps = decay, correct, 0.0, 0
+        self.state = self.record.state(owner._options())
 
-    # one objective per bound: what the optimiser maximises on a training batch
     def objective(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        critic = self.critic
-        if self.bound == "club":
-            assert isinstance(critic, GaussianConditional)
-            return critic.log_likelihood(x, y)
-        scores = critic(x, y)
-        if self.bound == "mine":
-            with torch.no_grad():  # B = mean_{i!=j} exp(S_ij) = exp(mean_i S_ii - DV)
-                batch = float(torch.exp(scores.diagonal().mean() - bounds.dv(scores)))
-            self.ema = self.ema_decay * self.ema + (1.0 - self.ema_decay) * batch
-            self.ema_steps += 1
-            denominator = self.ema
-            if self.ema_correct:
-                denominator /= 1.0 - self.ema_decay**self.ema_steps
-            return bounds.mine(scores, max(denominator, 1e-12))
-        return _TRAINING[self.bound](scores, self.owner._clip())
+        """Return what the optimiser maximises on a training batch."""
+        return self.record.objective(self.record.train_output(self.critic, x, y), self.state)
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float, float, dict[str, float]]:
         """Return (monitored, reported, extra), each the mean over the held-out batches."""
+        record = self.record
         self.critic.eval()
-        monitored, reported, wasserstein = [], [], []
+        monitored: list[float] = []
+        reported: list[float] = []
+        extra: dict[str, list[float]] = {key: [] for key in record.diagnostics}
         for x, y in self.test_batches:
-            if self.bound == "club":
-                assert isinstance(self.critic, GaussianConditional)
-                monitored.append(float(self.critic.log_likelihood(x, y)))
-                reported.append(float(bounds.club(self.critic(x, y))))
-                continue
+            if record.monitor is not None:
+                monitored.append(float(record.monitor(self.critic, x, y)))
             scores = self.critic(x, y)
-            reported.append(float(_REPORTED[self.bound](scores, self.owner._clip())))
-            if self.bound == "wdm":
-                wasserstein.append(float(bounds.wdm(scores)))
+            reported.append(float(record.value(scores, self.state)))
+            for key, diagnostic in record.diagnostics.items():
+                extra[key].append(float(diagnostic(scores)))
         self.critic.train()
         value = float(np.mean(reported))
-        extra = {"wasserstein_dependency": float(np.mean(wasserstein))} if wasserstein else {}
-        return (float(np.mean(monitored)) if monitored else value), value, extra
+        means = {key: float(np.mean(values)) for key, values in extra.items()}
+        return (float(np.mean(monitored)) if monitored else value), value, means
 
     def checkpoint(self, step: int, train_value: float | None) -> bool:
         """Evaluate, record the curve, keep the best state; return True to stop early."""
@@ -405,7 +560,7 @@ class _Run:
 
     def train(self, advance: Callable[[int, str], None]) -> None:
         owner = self.owner
-        batch_size, n_train = owner.batch_size, self.n_train
+        batch_size, n_train = self.batch_size, self.n_train
         self.checkpoint(0, None)
         order, position, running = torch.randperm(n_train, generator=self.generator), 0, []
         shown = 0
@@ -437,289 +592,36 @@ class _Run:
         self.critic.eval()
 
 
-def _make_critic(
-    owner: _NeuralMutualInformation, dim_x: int, dim_y: int, generator: torch.Generator
-) -> nn.Module:
-    bound, name, hidden = owner._bound(), owner.critic, tuple(owner.hidden)
-    if bound == "club":
-        return GaussianConditional(dim_x, dim_y, hidden, generator=generator)
-    if bound == "wdm":
-        return ConcatCritic(dim_x, dim_y, hidden, lipschitz=True, generator=generator)
-    if name == "concat":
-        return ConcatCritic(dim_x, dim_y, hidden, generator=generator)
-    if name == "bilinear":
-        return BilinearCritic(dim_x, dim_y, hidden, owner.embed_dim, generator=generator)
-    return SeparableCritic(dim_x, dim_y, hidden, owner.embed_dim, generator=generator)
+# -- deprecated aliases: the per-bound classes of earlier versions ---------------------------------
 
 
-_Scored = Callable[[torch.Tensor, float], torch.Tensor]
+def _deprecated(class_name: str, bound: str) -> Callable[..., NeuralEstimator]:
+    message = (
+        f"{class_name} is deprecated; use NeuralEstimator(bound={bound!r}) or "
+        f"infolens.mutual_information(..., method={bound!r})"
+    )
 
-#: What the optimiser maximises (club and mine are handled in ``_Run.objective``).
-_TRAINING: Final[dict[str, _Scored]] = {
-    "infonce": lambda s, clip: bounds.infonce(s),
-    "nwj": lambda s, clip: bounds.nwj(s),
-    "dv": lambda s, clip: bounds.dv(s),
-    "smile": lambda s, clip: bounds.smile(s, clip),
-    "js": lambda s, clip: bounds.js_fgan(s),
-    "wdm": lambda s, clip: bounds.infonce(s),
-}
-#: What is reported on the held-out split.
-_REPORTED: Final[dict[str, _Scored]] = {
-    **_TRAINING,
-    "mine": lambda s, clip: bounds.dv(s),
-    "js": lambda s, clip: bounds.dv(s),
-}
+    def make(**params: Any) -> NeuralEstimator:
+        # Transitional: a registry that still names this alias is not a deprecated use.
+        if sys._getframe(1).f_globals.get("__name__") != "infolens.estimators.registry":
+            warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return NeuralEstimator(bound=bound, **params)
 
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class NeuralEstimator(_NeuralMutualInformation):
-    """Neural estimator of I(X; Y) with a variational bound chosen by name.
-
-    Parameters
-    ----------
-    bound : {"infonce", "nwj", "dv", "mine", "smile", "js", "club", "wdm"}, default="infonce"
-        The bound to train and report (see Notes).
-    critic : {"auto", "separable", "bilinear", "concat"}, default="auto"
-        The critic (:mod:`~infolens.estimators.neural.critics`). ``"auto"`` is ``"separable"``,
-        except for ``club`` (a Gaussian ``q(y | x)``, also accepted as ``"gaussian"``) and
-        ``wdm`` (a 1-Lipschitz ``"concat"`` critic).
-    hidden : tuple of int, default=(64, 64)
-        Hidden widths of the MLP bodies.
-    embed_dim : int, default=16
-        Embedding size of the separable and bilinear critics.
-    batch_size : int, default=256
-        Mini-batch size (at least 2, at most the training split).
-    max_steps : int, default=3000
-        Maximum number of optimiser steps.
-    learning_rate : float, default=1e-3
-        Adam's learning rate.
-    test_fraction : float, default=0.5
-        Fraction of the samples held out to evaluate the bound.
-    eval_every : int, default=25
-        Steps between held-out evaluations.
-    patience : int, default=10
-        Evaluations without improvement before stopping early.
-    standardize : bool, default=True
-        Centre each column and scale it to unit variance first.
-    device : {"auto", "cpu", "cuda", "cuda:<index>"}, default="auto"
-        Where to train; ``"auto"`` is CUDA when available.
-    verbose : bool, default=True
-        Show a progress bar (rich, on stderr).
-    n_threads : int or None, default=1
-        CPU threads torch may use during training (restored afterwards); one is fastest for
-        these small critics. None leaves torch's setting unchanged.
-    clip : float, default=5.0
-        SMILE's clipping threshold tau (``bound="smile"`` only; ``math.inf`` is DV).
-    ema_decay : float, default=0.9
-        MINE's moving-average decay in [0, 1) (``bound="mine"`` only).
-    ema_bias_correction : bool, default=True
-        Divide MINE's moving average by ``1 - ema_decay**t`` (``bound="mine"`` only).
-
-    Notes
-    -----
-    **Procedure.** The samples are shuffled and split once: ``1 - test_fraction`` of them train
-    the critic with Adam on mini-batches of ``batch_size`` (reshuffled every epoch), the rest are
-    held out. Every ``eval_every`` steps (and before training) the bound is evaluated on the
-    held-out split, cut into ``max(1, n_test // batch_size)`` near-equal batches and averaged
-    over them, so the InfoNCE ceiling is ``log`` of the test batch size (about
-    ``log batch_size``), the same as in training. Training stops after ``max_steps`` or when the
-    held-out value has not improved for ``patience`` evaluations; the critic is restored to its
-    best checkpoint and **the estimate is that checkpoint's held-out value**. Choosing the best
-    of several held-out values gives a small optimistic selection bias (of the order of the
-    value's standard error across checkpoints).
-
-    **Bounds.** ``infonce``, ``nwj``, ``dv``, ``smile`` train and report the bound of that name
-    (:mod:`~infolens.estimators.neural.bounds`); ``mine`` reports DV and trains with the
-    moving-average gradient (decay ``ema_decay``, Adam-style bias correction by default; without
-    it the average starts at 0 and inflates the first steps' gradient, as in the bmi code);
-    ``js`` trains with the f-GAN Jensen–Shannon objective and reports DV of the trained critic
-    (exact at the JS optimum, where the NWJ value of the reference code is low by ``1/e``);
-    ``club`` fits a Gaussian ``q(y | x)`` by maximum likelihood (early stopping on the held-out
-    likelihood) and reports the CLUB **upper** bound; ``wdm`` is the practical Wasserstein
-    dependency measure (WPC): the InfoNCE objective with a 1-Lipschitz concatenated critic made
-    so by exact **spectral normalisation** of every layer (no gradient penalty). It reports the
-    InfoNCE value, a lower bound on MI that the Lipschitz constraint makes looser, and the
-    Wasserstein objective in ``details["wasserstein_dependency"]`` (a distance, not in nats).
-
-    **Honesty.** For ``infonce`` and ``wdm``, ``details["ceiling"]`` is the ceiling and
-    ``details["saturated"]`` is True (with a
-    :class:`~infolens.exceptions.BoundSaturationWarning`) when the estimate is
-    within 5 % of it. A non-finite training loss ends training: the estimate falls back to the
-    best checkpoint before it, with a
-    :class:`~infolens.exceptions.TrainingDivergedWarning`
-    (``details["diverged_at_step"]``); if no finite held-out value exists at all,
-    :class:`~infolens.exceptions.TrainingDivergedError` is raised.
-
-    **Details.** ``critic`` (the trained ``torch.nn.Module``, in eval mode, for reuse),
-    ``learning_curve`` (``{"step", "train", "test"}`` lists: mean training objective since the
-    last evaluation and held-out value, nats), ``best_step``, ``n_steps``, ``stopped_early``,
-    ``n_train``, ``n_test``, ``test_batch_sizes``, ``device``, ``bound`` and ``bound_kind``.
-
-    **Randomness.** ``rng`` seeds one :class:`torch.Generator` used for the split, the initial
-    weights and the batches; the global torch seed is never touched, so the same ``rng`` gives
-    the same number on the CPU (GPU kernels may differ in the last bits).
-
-    Examples
-    --------
-    >>> import math, numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> x = rng.standard_normal(1000)
-    >>> y = x + rng.standard_normal(1000)
-    >>> est = NeuralEstimator(bound="infonce", hidden=(16,), batch_size=100, max_steps=200,
-    ...                       verbose=False).mutual_information(x, y, rng=0)
-    >>> est.method, 0.1 < est.value < math.log(2) / 2 + 0.05  # truth ln(2)/2 = 0.347 nats
-    ('infonce', True)
-    """
-
-    name = "neural"
-    bound: str = "infonce"
-    clip: float = 5.0
-    ema_decay: float = 0.9
-    ema_bias_correction: bool = True
-
-    def __post_init__(self) -> None:
-        check_choice(self.bound, BOUNDS, name="bound")
-        _check_clip(self.clip, type(self).__name__)
-        _check_decay(self.ema_decay, type(self).__name__)
-        super().__post_init__()
-
-    def _bound(self) -> str:
-        return self.bound
-
-    def _clip(self) -> float:
-        return self.clip
-
-    def _ema(self) -> tuple[float, bool]:
-        return self.ema_decay, self.ema_bias_correction
+    make.__name__ = make.__qualname__ = class_name
+    make.__doc__ = f"Deprecated: {BOUNDS[bound].summary} Use ``NeuralEstimator(bound={bound!r})``."
+    # Lets dataclasses.fields() list the parameters it accepts, as for the old class.
+    make.__dataclass_fields__ = {  # type: ignore[attr-defined]
+        f.name: f for f in fields(NeuralEstimator) if f.name != "bound"
+    }
+    make.name = bound  # type: ignore[attr-defined]
+    return make
 
 
-def _check_clip(clip: object, owner: str) -> None:
-    if clip != math.inf:
-        check_positive_real(clip, name="clip", owner=owner)
-
-
-def _check_decay(decay: object, owner: str) -> None:
-    if isinstance(decay, bool) or not isinstance(decay, int | float) or not 0.0 <= decay < 1.0:
-        raise InvalidParameterError(
-            f"The 'ema_decay' parameter of {owner} must be a float in the range [0, 1). "
-            f"Got {decay!r} instead."
-        )
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class InfoNCEEstimator(_NeuralMutualInformation):
-    """InfoNCE (CPC) lower bound on I(X; Y); at most log(batch_size).
-
-    The registered method ``"infonce"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="infonce"`` (fixed here).
-    """
-
-    name: ClassVar[str] = "infonce"
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class NWJEstimator(_NeuralMutualInformation):
-    """NWJ (f-divergence, TUBA) lower bound on I(X; Y).
-
-    The registered method ``"nwj"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="nwj"`` (fixed here).
-    """
-
-    name: ClassVar[str] = "nwj"
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class DVEstimator(_NeuralMutualInformation):
-    """Donsker–Varadhan lower bound on I(X; Y).
-
-    The registered method ``"dv"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="dv"`` (fixed here).
-    """
-
-    name: ClassVar[str] = "dv"
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class MINEEstimator(_NeuralMutualInformation):
-    """MINE: the DV bound trained with a moving-average gradient.
-
-    The registered method ``"mine"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="mine"`` (fixed here). ``ema_decay`` (default 0.9)
-    and ``ema_bias_correction`` (default True) set the moving average.
-    """
-
-    name: ClassVar[str] = "mine"
-    ema_decay: float = 0.9
-    ema_bias_correction: bool = True
-
-    def __post_init__(self) -> None:
-        _check_decay(self.ema_decay, type(self).__name__)
-        super().__post_init__()
-
-    def _ema(self) -> tuple[float, bool]:
-        return self.ema_decay, self.ema_bias_correction
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class SMILEEstimator(_NeuralMutualInformation):
-    """SMILE: DV with the negatives clipped to [-clip, clip], trained with the JS gradient.
-
-    The registered method ``"smile"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="smile"`` (fixed here). ``clip`` defaults to 5.0.
-    """
-
-    name: ClassVar[str] = "smile"
-    clip: float = 5.0
-
-    def __post_init__(self) -> None:
-        _check_clip(self.clip, type(self).__name__)
-        super().__post_init__()
-
-    def _clip(self) -> float:
-        return self.clip
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class JSEstimator(_NeuralMutualInformation):
-    """Critic trained with the Jensen–Shannon (f-GAN) objective; reports its DV value.
-
-    The registered method ``"js"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="js"`` (fixed here).
-    """
-
-    name: ClassVar[str] = "js"
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class CLUBEstimator(_NeuralMutualInformation):
-    """CLUB upper bound on I(X; Y) with a variational Gaussian q(y | x).
-
-    The registered method ``"club"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="club"`` (fixed here).
-    """
-
-    name: ClassVar[str] = "club"
-
-
-@final
-@dataclass(frozen=True, kw_only=True)
-class WDMEstimator(_NeuralMutualInformation):
-    """Wasserstein dependency measure (WPC): InfoNCE with a 1-Lipschitz concatenated critic.
-
-    The registered method ``"wdm"``: the parameters, procedure and details are those of
-    :class:`NeuralEstimator` with ``bound="wdm"`` (fixed here).
-
-    The concatenated critic costs ``batch_size**2`` network evaluations per step, so the
-    default batch here is 64 (ceiling log 64 = 4.16 nats), not 256.
-    """
-
-    name: ClassVar[str] = "wdm"
-    batch_size: int = 64
+CLUBEstimator = _deprecated("CLUBEstimator", "club")
+DVEstimator = _deprecated("DVEstimator", "dv")
+InfoNCEEstimator = _deprecated("InfoNCEEstimator", "infonce")
+JSEstimator = _deprecated("JSEstimator", "js")
+MINEEstimator = _deprecated("MINEEstimator", "mine")
+NWJEstimator = _deprecated("NWJEstimator", "nwj")
+SMILEEstimator = _deprecated("SMILEEstimator", "smile")
+WDMEstimator = _deprecated("WDMEstimator", "wdm")
