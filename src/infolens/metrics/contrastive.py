@@ -53,7 +53,7 @@ def _features(data: Any, name: str, owner: str, normalize: bool, min_rows: int =
 
 
 def _alignment_terms(x: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
-    terms: torch.Tensor = (x - y).norm(dim=1).pow(alpha)
+    terms: torch.Tensor = (x - y).pow(2).sum(dim=1).pow(alpha / 2)
     return terms
 
 
@@ -84,8 +84,16 @@ def alignment(
     return _alignment_terms(x, y, alpha).mean()
 
 
+def _squared_distances_upper(x: torch.Tensor) -> torch.Tensor:
+    """Return the squared distances ``‖x_i − x_j‖²`` for i < j (safe gradient at 0)."""
+    norms = (x * x).sum(dim=1)
+    squared = (norms[:, None] + norms[None, :] - 2.0 * (x @ x.T)).clamp(min=0.0)
+    rows, cols = torch.triu_indices(x.shape[0], x.shape[0], offset=1, device=x.device)
+    return squared[rows, cols]
+
+
 def _uniformity(x: torch.Tensor, t: float) -> torch.Tensor:
-    distances = torch.pdist(x, p=2).pow(2)
+    distances = _squared_distances_upper(x)
     return torch.logsumexp(-t * distances, dim=0) - math.log(distances.numel())
 
 
