@@ -10,7 +10,7 @@ def test_demo_prints_estimates_next_to_truth_and_writes_a_report(
     run_cli: RunCLI, tmp_path: Path
 ) -> None:
     report = tmp_path / "report.json"
-    done = run_cli("demo", "-n", "600", "--seed", "3", "--output", report)
+    done = run_cli("demo", "-n", "600", "--seed", "3", "--out", report)
     assert done.returncode == 0, done.stderr
     assert "auto → ksg" in done.stdout
     assert "0.4133" in done.stdout  # the truth of the 1x1 Gaussian task
@@ -24,5 +24,8 @@ def test_demo_prints_estimates_next_to_truth_and_writes_a_report(
 
 def test_demo_rejects_unknown_units(run_cli: RunCLI) -> None:
     done = run_cli("demo", "-n", "100", "--units", "bytes")
-    assert done.returncode == 1
-    assert done.stderr.strip() == "Error: Unknown units 'bytes'. Available: 'bits', 'nats'."
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Error: Invalid value for '--units' / '-u': 'bytes' is not one of 'nats', 'bits'. "
+        "(see 'infolens demo --help')"
+    )

@@ -17,8 +17,10 @@ import numpy as np
 import pytest
 
 import infolens
-from infolens.cli.estimate import parse_params, read_csv, read_source, split_source
+from infolens.cli._options import parse_params
+from infolens.cli._sources import read_csv, read_source, split_source
 from infolens.exceptions import DegenerateDataWarning
+from tests.cli.conftest import problems
 
 RunCLI = Callable[..., subprocess.CompletedProcess[str]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -71,7 +73,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _ok_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert problems(result.stderr) == []
     payload: dict[str, Any] = json.loads(result.stdout)
     return payload
 
@@ -151,7 +153,7 @@ def test_csv_text_labels_work_with_categorical_methods(run_cli: RunCLI, data_dir
     )
     payload = _ok_json(result)
     _assert_same(payload, infolens.entropy(LABELS, method="plugin", units="bits"))
-    assert payload["value"] == 1.5  # p = (1/4, 1/2, 1/4)
+    assert payload["value"] == pytest.approx(1.5, abs=1e-12)  # p = (1/4, 1/2, 1/4)
 
 
 def test_stdin_csv_text_with_column_selector(run_cli: RunCLI, data_dir: Path) -> None:
@@ -179,22 +181,33 @@ def test_param_is_passed_to_the_estimator(run_cli: RunCLI, data_dir: Path) -> No
     assert payload["params"]["variant"] == 2
 
 
-def test_table_output_shows_the_value(run_cli: RunCLI, data_dir: Path) -> None:
+def test_default_output_is_one_line_with_value_units_method_and_n(
+    run_cli: RunCLI, data_dir: Path
+) -> None:
     result = run_cli("estimate", data_dir / "x.npy", data_dir / "y.npy", "--units", "bits")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert problems(result.stderr) == []
     expected = infolens.mutual_information(SAMPLES["x"], SAMPLES["y"], units="bits")
-    for text in (f"{expected.value:.6g}", "mutual_information", expected.method, "bits", "200"):
+    assert result.stdout == (
+        f"I(X;Y) = {expected.value:.6g} bits  (method {expected.method}, N = 200)\n"
+    )
+
+
+def test_verbose_prints_the_record_as_a_table(run_cli: RunCLI, data_dir: Path) -> None:
+    result = run_cli("estimate", data_dir / "x.npy", data_dir / "y.npy", "-m", "ksg", "-v")
+    assert result.returncode == 0, result.stderr
+    expected = infolens.mutual_information(SAMPLES["x"], SAMPLES["y"], method="ksg")
+    for text in (f"{expected.value:.6g}", "mutual_information", "params.k", "nats", "200"):
         assert text in result.stdout
 
 
 def test_library_warnings_become_one_line_each(run_cli: RunCLI, data_dir: Path) -> None:
     ties = data_dir / "ties.csv"
     result = run_cli(
-        "estimate", f"{ties}:a", f"{ties}:b", "--method", "ksg", "--rng", "7", "--json"
+        "estimate", f"{ties}:a", f"{ties}:b", "--method", "ksg", "--seed", "7", "--json"
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stderr.splitlines()
+    lines = problems(result.stderr)
     assert len(lines) == 1
     assert lines[0].startswith("Warning: ")
     assert "repeated values" in lines[0]
@@ -211,8 +224,6 @@ def test_library_warnings_become_one_line_each(run_cli: RunCLI, data_dir: Path) 
 
 # --- errors ----------------------------------------------------------------------------------
 
-_ALL_METHODS = ", ".join(repr(m) for m in infolens.available_methods())
-
 _K_ZERO = "The 'k' parameter of KSGEstimator must be an int in the range [1, inf). Got 0 instead."
 _BAD_KEY = "Key 'w' not found in X ('{d}/xyz.npz'). Available keys: 'x', 'y', 'z'."
 
@@ -222,14 +233,33 @@ ERROR_CASES = [
     pytest.param(
         ["{d}/x.npy", "{d}/y.npy", "--method", "ksgg"],
         b"",
-        f"Unknown method 'ksgg'. Available: {_ALL_METHODS}.",
+        "Invalid value for '--method' / '-m': 'ksgg' is not one of 'auto', 'binning',",
         id="unknown-method",
     ),
     pytest.param(
         ["{d}/x.npy", "--units", "furlongs"],
         b"",
-        "Unknown units 'furlongs'. Available: 'bits', 'nats'.",
+        "Invalid value for '--units' / '-u': 'furlongs' is not one of 'nats', 'bits'.",
         id="unknown-units",
+    ),
+    pytest.param(["{d}/x.npy", "--seed", "-1"], b"", "Invalid value for '--seed'", id="seed"),
+    pytest.param(
+        ["{d}/x.npy", "{d}/y.npy", "--jobs", "0"],
+        b"",
+        "Invalid value for '--jobs' / '-j': must be -1 (all cores) or an int >= 1; got 0.",
+        id="jobs-zero",
+    ),
+    pytest.param(
+        ["{d}/x.npy", "{d}/y.npy", "-m", "gaussian", "--jobs", "2"],
+        b"",
+        "--jobs does not apply to method 'gaussian'",
+        id="jobs-not-parallel",
+    ),
+    pytest.param(
+        ["{d}/x.npy", "{d}/y.npy", "-p", "rng=3"],
+        b"",
+        "Give rng with --seed, not with --param.",
+        id="rng-as-param",
     ),
     pytest.param(["{d}/xyz.npz:w", "{d}/xyz.npz:y"], b"", _BAD_KEY, id="bad-npz-key"),
     pytest.param(["{d}/xyz.npz"], b"", "holds 3 arrays; choose one with ':KEY'", id="npz-no-key"),
@@ -253,11 +283,11 @@ ERROR_CASES = [
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), ERROR_CASES)
-def test_error_is_one_line_with_exit_status_1(
+def test_error_is_one_line_with_exit_status_2(
     run_cli: RunCLI, data_dir: Path, args: list[str], stdin: bytes, message: str
 ) -> None:
     result = run_cli("estimate", *(a.format(d=data_dir) for a in args), stdin=stdin)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -290,7 +320,7 @@ def test_read_csv_infers_integer_float_and_string_columns() -> None:
 
 def test_read_csv_reports_ragged_rows() -> None:
     with pytest.raises(
-        ValueError, match=re.escape("X: CSV line 3 has 1 fields; the header has 2.")
+        ValueError, match=re.escape("X: CSV line 3 has 1 fields; the first row has 2.")
     ):
         read_csv("a,b\n1,2\n3\n", where="X")
 

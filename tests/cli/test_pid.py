@@ -47,7 +47,19 @@ def test_pid_bins_float_columns_and_reports_errors_in_one_line(
     done = run_cli("pid", f"{csv}:a", f"{csv}:noise", f"{csv}:xor", "--bins", "2", "--json")
     assert done.returncode == 0, done.stderr
     bad = run_cli("pid", f"{csv}:a", f"{csv}:b", f"{csv}:xor", "--measure", "imin")
-    assert bad.returncode == 1
-    assert (
-        bad.stderr.strip() == "Error: Unknown measure 'imin'. Available: 'broja', 'williams_beer'."
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "Error: Invalid value for '--measure': 'imin' is not one of 'williams_beer', 'broja'. "
+        "(see 'infolens pid --help')"
+    )
+
+
+def test_pid_refuses_float_columns_without_bins(run_cli: RunCLI, tmp_path: Path) -> None:
+    csv = _gate_csv(tmp_path)
+    done = run_cli("pid", f"{csv}:a", f"{csv}:noise", f"{csv}:xor")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip() == (
+        "Error: X2 holds floating-point values; the PID needs discrete data. Pass --bins N to "
+        "bin float columns into N equal-width bins (or give integer or text labels)."
     )
