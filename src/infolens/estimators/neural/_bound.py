@@ -166,15 +166,11 @@ class Bound:
                 f"({', '.join(repr(c) for c in sorted(self.critics))}). "
                 f"Got {self.default_critic!r} instead."
             )
-        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int):
+        size = self.batch_size
+        if isinstance(size, bool) or not isinstance(size, int) or size < 2:
             raise InvalidParameterError(
                 f"The 'batch_size' of {where} must be an int in the range [2, inf). "
-                f"Got {self.batch_size!r} instead."
-            )
-        if self.batch_size < 2:
-            raise InvalidParameterError(
-                f"The 'batch_size' of {where} must be an int in the range [2, inf). "
-                f"Got {self.batch_size!r} instead."
+                f"Got {size!r} instead."
             )
         for name in ("critics", "options", "diagnostics"):  # read-only, like the record itself
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))

@@ -30,7 +30,7 @@ from infolens._validation import (
     check_rng,
 )
 from infolens.estimators._base import Estimate, Estimator
-from infolens.estimators.neural._bound import BOUNDS, SCORE_CRITICS, Bound
+from infolens.estimators.neural._bound import BOUNDS, Bound
 from infolens.exceptions import (
     BoundSaturationWarning,
     InvalidParameterError,
@@ -227,8 +227,8 @@ class NeuralEstimator(Estimator):
         owner = type(self).__name__
         record = _resolve_bound(self.bound)
         allowed = ("auto", *sorted(record.critics))
-        known = {"auto", *SCORE_CRITICS, *(c for b in BOUNDS.values() for c in b.critics)}
-        if self.critic in known | set(record.critics) and self.critic not in allowed:
+        known = {c for b in (*BOUNDS.values(), record) for c in b.critics}  # some bound's critic
+        if self.critic in known and self.critic not in allowed:
             raise InvalidParameterError(
                 f"The 'critic' parameter of {owner} must be one of "
                 f"{', '.join(repr(c) for c in allowed)} for the {record.name!r} bound. "
