@@ -9,13 +9,15 @@ import pytest
 from scipy.spatial import cKDTree
 
 import infolens
+from infolens._preprocess import standardize
 from infolens.estimators import _knn
 from infolens.estimators._knn import (
     BACKENDS,
     count_within,
     kth_neighbor,
+    lattice_codes,
     resolve_backend,
-    standardize,
+    standardize_knn,
 )
 from infolens.exceptions import InvalidParameterError
 
@@ -39,6 +41,39 @@ def test_count_within_is_strict_for_positive_radii_and_counts_exact_ties_at_zero
 def test_standardize_leaves_constant_columns_finite() -> None:
     out = standardize(np.array([[1.0, 5.0], [3.0, 5.0]]))
     np.testing.assert_array_equal(out, [[-1.0, 0.0], [1.0, 0.0]])
+
+
+def test_lattice_codes_are_the_same_for_every_affine_image_of_a_lattice() -> None:
+    rng = np.random.default_rng(0)
+    m = rng.poisson(3, 1000)
+    codes, levels = lattice_codes(m.astype(float)) or (None, 0)
+    assert codes is not None
+    np.testing.assert_array_equal(codes, m - m.min())
+    for a, b in [(3.0, 0.1), (0.5, 0.0), (1e-3, -7.0), (-2.0, 1.0), (1e150, 0.0)]:
+        image = lattice_codes(np.asarray(a * m + b, dtype=np.float64))
+        assert image is not None
+        expected = codes if a > 0 else levels - codes
+        np.testing.assert_array_equal(image[0], expected)
+        assert image[1] == levels
+
+
+def test_continuous_and_constant_columns_are_not_lattices() -> None:
+    rng = np.random.default_rng(1)
+    assert lattice_codes(rng.standard_normal(5000)) is None
+    assert lattice_codes(rng.random(200)) is None
+    assert lattice_codes(np.full(50, 0.3)) is None
+    # a lattice plus one value off it is not a lattice
+    assert lattice_codes(np.append(np.arange(100.0), 3 + np.pi / 10)) is None
+
+
+def test_standardize_knn_puts_lattices_on_exact_unit_variance_lattices() -> None:
+    rng = np.random.default_rng(2)
+    data = np.column_stack([rng.poisson(3, 2000) * 3 + 0.1, rng.standard_normal(2000)])
+    out = standardize_knn(data)
+    np.testing.assert_array_equal(out[:, 1], standardize(data)[:, 1:].ravel())
+    gaps = np.diff(np.unique(out[:, 0]))
+    assert np.all(gaps == gaps[0])  # equal gaps, bit for bit
+    assert out[:, 0].std() == pytest.approx(1.0, rel=1e-9)
 
 
 # --- backends -------------------------------------------------------------------------------

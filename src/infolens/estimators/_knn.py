@@ -21,6 +21,7 @@ bit for bit; Euclidean distances to the last bits of the sum of squares):
   :data:`TREE_MAX_DIM` dimensions and ``"brute"`` above.
 """
 
+import math
 import sys
 import threading
 import warnings
@@ -32,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import digamma
 
+from infolens._preprocess import standardize
 from infolens._typing import FloatArray, IntArray
 from infolens._validation import check_choice, check_int, check_min_samples
 from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
@@ -66,6 +68,82 @@ def check_knn_params(owner: Any) -> None:
 def check_enough_samples(n_samples: int, k: int, owner: object) -> None:
     """Raise unless there are at least ``k + 1`` samples."""
     check_min_samples(n_samples, k + 1, owner=f"{type(owner).__name__} with k={k}", reason="k + 1")
+
+
+LATTICE_MAX_LEVELS = 2**31
+"""Most levels a column may span and still be treated as a lattice by :func:`standardize_knn`."""
+
+
+def lattice_codes(column: FloatArray) -> tuple[FloatArray, int] | None:
+    """Return integer codes ``m`` with ``column == u0 + m * b`` up to rounding, and the span.
+
+    A column is a lattice when every value lies, within 16 ulps of its largest magnitude, on
+    ``u0 + m * b`` with ``b`` the smallest gap between distinct values (or that gap divided by
+    2..6) and at most :data:`LATTICE_MAX_LEVELS` levels. Continuous data fail the test (their
+    values are not integer multiples of their smallest gap). Returns ``None`` for
+    non-lattice and constant columns. The codes, and so everything computed from them, are the
+    same for the column and for any affine image ``a * column + c`` (``a < 0``: reversed).
+    """
+    values, inverse = np.unique(column, return_inverse=True)
+    if values.size < 2:
+        return None
+    span = float(values[-1] - values[0])
+    tol = 16.0 * np.finfo(np.float64).eps * max(abs(float(values[0])), abs(float(values[-1])))
+    smallest_gap = float(np.diff(values).min())
+    for divisor in range(1, 7):
+        gap = smallest_gap / divisor
+        if tol > 1e-6 * gap:  # the offset swamps the spacing: no reliable lattice
+            return None
+        levels = float(np.rint(span / gap))
+        if levels > LATTICE_MAX_LEVELS:
+            return None
+        gap = span / levels
+        codes = np.rint((values - values[0]) / gap)
+        if float(np.abs(values - values[0] - codes * gap).max()) <= tol:
+            return np.asarray(codes[inverse.ravel()], dtype=np.float64), int(levels)
+    return None
+
+
+def _snap_to_lattice(codes: FloatArray, levels: int) -> FloatArray:
+    """Place lattice codes on an exact float lattice of unit variance (to 2**-20 or better).
+
+    The positions are ``t * h`` with ``t = 2 m - levels`` (integers, negated when the column is
+    reversed) and ``h`` about ``1 / std(t)`` rounded to ``52 - bits(levels)`` significant bits,
+    so that every position and every difference of positions is exact: distances are integer
+    multiples of ``h`` and compare exactly, whatever the row order or affine map. ``std(t)`` is
+    computed from correctly rounded sums over the distinct values (``math.fsum``), so it does
+    not depend on the row order or the sign of the map either.
+    """
+    twice = 2.0 * codes - levels
+    values, counts = np.unique(np.abs(twice), return_counts=True)
+    n = float(len(codes))
+    signed, signed_counts = np.unique(twice, return_counts=True)
+    mean = math.fsum((signed * signed_counts).tolist()) / n
+    mean_square = math.fsum((values * values * counts).tolist()) / n
+    std = math.sqrt(max(mean_square - mean * mean, 0.0))
+    bits = 52 - levels.bit_length()
+    mantissa, exponent = math.frexp(1.0 / std)
+    step = math.ldexp(round(mantissa * 2.0**bits), exponent - bits)
+    return np.asarray(twice * step, dtype=np.float64)
+
+
+def standardize_knn(data: FloatArray) -> FloatArray:
+    """Standardise ``data`` for the k-NN estimators, placing lattice columns on exact lattices.
+
+    Every column is centred and scaled to unit variance by :func:`infolens._preprocess.standardize`
+    (bit for bit on continuous data). A column whose values lie on a lattice (integers, a 0.5
+    grid, Poisson counts times 3 plus 0.1...; see :func:`lattice_codes`) is instead placed on
+    an exact float lattice of the same unit variance (:func:`_snap_to_lattice`): after plain
+    standardisation, gaps that are equal on the lattice differ in the last bit, so a strict
+    ``distance < rho`` count would keep or drop a whole level depending on the row order or
+    the affine map. On the exact lattice, equal gaps are equal.
+    """
+    out = standardize(data)
+    for c in range(data.shape[1]):
+        lattice = lattice_codes(data[:, c])
+        if lattice is not None:
+            out[:, c] = _snap_to_lattice(*lattice)
+    return out
 
 
 def jitter(data: FloatArray, rng: np.random.Generator, amplitude: float = 1e-10) -> FloatArray:

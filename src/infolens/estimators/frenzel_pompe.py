@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import final
 
-from infolens._preprocess import standardize
 from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_rng
 from infolens.estimators._base import Estimate, Estimator
@@ -12,6 +11,7 @@ from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
     ksg_terms,
+    standardize_knn,
 )
 
 
@@ -72,7 +72,7 @@ class FrenzelPompeEstimator(Estimator):
         n = check_consistent_length(arrays)
         check_enough_samples(n, self.k, self)
         if self.standardize:
-            arrays = [standardize(a) for a in arrays]
+            arrays = [standardize_knn(a) for a in arrays]
         value, jittered = breaking_ties(
             self._value, arrays, k=self.k, rng=generator, owner="FrenzelPompeEstimator"
         )

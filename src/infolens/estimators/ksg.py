@@ -6,7 +6,6 @@ from typing import final
 import numpy as np
 from scipy.special import digamma
 
-from infolens._preprocess import standardize
 from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_array, check_consistent_length, check_rng
 from infolens.estimators._base import Estimate, Estimator
@@ -17,6 +16,7 @@ from infolens.estimators._knn import (
     count_within,
     ksg_terms,
     kth_neighbor,
+    standardize_knn,
 )
 from infolens.exceptions import InvalidParameterError
 
@@ -89,7 +89,7 @@ class KSGEstimator(Estimator):
         n = check_consistent_length([xa, ya])
         check_enough_samples(n, self.k, self)
         if self.standardize:
-            xa, ya = standardize(xa), standardize(ya)
+            xa, ya = standardize_knn(xa), standardize_knn(ya)
         value, jittered = breaking_ties(
             self._variant1 if self.variant == 1 else self._variant2,
             [xa, ya],

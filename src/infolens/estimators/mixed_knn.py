@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import final
 
-from infolens._preprocess import standardize
 from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
 from infolens._validation import check_array, check_consistent_length
 from infolens.estimators._base import Estimate, Estimator
@@ -11,6 +10,7 @@ from infolens.estimators._knn import (
     check_enough_samples,
     check_knn_params,
     ksg_terms,
+    standardize_knn,
 )
 
 
@@ -83,7 +83,7 @@ class MixedKNNEstimator(Estimator):
         n = check_consistent_length(arrays)
         check_enough_samples(n, self.k, self)
         if self.standardize:
-            arrays = [standardize(a) for a in arrays]
+            arrays = [standardize_knn(a) for a in arrays]
         z = arrays[2] if len(arrays) == 3 else None
         terms, rho = ksg_terms(
             arrays[0], arrays[1], z, k=self.k, n_jobs=self.n_jobs, backend=self.backend
