@@ -18,7 +18,9 @@ entropy of a row is ``log T`` with ``T`` the context length (last dimension).
 - ``nn.MultiheadAttention``: a forward pre-hook forces ``need_weights=True`` and
   ``average_attn_weights=False`` (per-head maps of shape ``(B, H, T, S)``); the module's output
   is unchanged. Modules such as ``nn.TransformerEncoderLayer`` call it with
-  ``need_weights=False``, which the hook overrides.
+  ``need_weights=False``, which the hook overrides. In training mode the recorded weights are
+  those after attention dropout (what the module multiplies the values by); the eval-mode fast
+  path of ``nn.TransformerEncoderLayer`` bypasses the module and records nothing.
 - Any other module given in ``modules`` (e.g. a Hugging Face attention block called with
   ``output_attentions=True``): the first 4-D tensor in its output tuple is recorded.
 

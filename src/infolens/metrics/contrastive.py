@@ -123,8 +123,8 @@ def uniformity(x: torch.Tensor, *, t: float = 2.0, normalize: bool = True) -> to
 def _accuracy_counts(scores: torch.Tensor) -> torch.Tensor:
     n = scores.shape[0]
     positive = scores.diagonal()
-    eye = torch.eye(n, dtype=torch.bool, device=scores.device)
-    negatives = scores.masked_fill(eye[:, : scores.shape[1]], -math.inf)
+    eye = torch.eye(n, scores.shape[1], dtype=torch.bool, device=scores.device)
+    negatives = scores.masked_fill(eye, -math.inf)
     return (positive > negatives.max(dim=1).values).sum()
 
 
