@@ -1,6 +1,7 @@
 """Reproductions at a tiny size: every artefact is written, criteria evaluated, reruns resume."""
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from infolens.infoplane import PlaneStore
+from infolens.infoplane import FixedBinning, PlaneStore
 from infolens.infoplane.reproduce import REPRODUCTIONS, reproduce
 from infolens.infoplane.schedule import idnns_epochs
 
@@ -45,8 +46,9 @@ def test_reproduction_writes_records_summary_and_report(
         records = store.records()
     assert len(records) == 2 * len(idnns_epochs(25)) * 6  # seeds x captured epochs x layers
     first = [r for r in records if r.seed == 0 and r.epoch == 0]
-    assert first[0].i_xt == pytest.approx(12.0, abs=0.01)  # 10 tanh units resolve all 4096 inputs
-    assert all(r.config["estimator"] == "binning" for r in records)
+    # 10 tanh units resolve all 4096 inputs: H(T) = 12 bits, stored in nats
+    assert first[0].i_xt == pytest.approx(math.log(4096), abs=0.01)
+    assert all(r.estimator == FixedBinning().identity() and r.units == "nats" for r in records)
 
 
 def test_rerun_resumes_without_recomputing(tishby_run: tuple[Path, dict[str, Any]]) -> None:

@@ -69,7 +69,9 @@ def test_step_follows_the_schedule_and_the_store_skips_recorded_epochs(tmp_path:
         plane.close()
         assert len(calls) == 1
         assert {r.epoch for r in store.records()} == {2}
-        assert records[0].config["estimator"] == "binning"
+        assert records[0].config["estimator"] == "fixed_binning"
+        assert records[0].estimator == FixedBinning().identity()
+        assert records[0].units == "nats"
 
 
 def test_activations_saved_for_post_hoc_estimation_match_online_records(tmp_path: Path) -> None:

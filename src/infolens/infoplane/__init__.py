@@ -1,12 +1,20 @@
 """The information plane: I(X;T) and I(T;Y) of every layer of a PyTorch model during training.
 
-The estimators (:mod:`~infolens.infoplane.measures`), schedules, store and curves need only
+The layer estimators (:mod:`~infolens.infoplane.measures`, in nats, behind the
+:class:`LayerEstimator` protocol and the open registry of :mod:`~infolens.infoplane.registry`),
+schedules, store, curves and post-hoc estimation (:mod:`~infolens.infoplane.posthoc`) need only
 numpy; :class:`InformationPlane` (forward hooks) and the reproductions need the ``torch`` extra,
 and the pictures the ``plot`` extra.
 """
 
 from typing import Any
 
+from infolens.infoplane._base import (
+    FittableLayerEstimator,
+    LayerEstimator,
+    LayerInformation,
+    make_identity,
+)
 from infolens.infoplane.curves import compression, seed_mean_curves
 from infolens.infoplane.measures import (
     AdaptiveBinning,
@@ -14,8 +22,20 @@ from infolens.infoplane.measures import (
     GaussianNoiseBound,
     KDEBound,
     KNNEntropy,
-    LayerInformation,
     RangeBinning,
+)
+from infolens.infoplane.posthoc import (
+    SavedActivations,
+    estimate_layers,
+    estimate_saved,
+    load_activations,
+    saved_epochs,
+)
+from infolens.infoplane.registry import (
+    LAYER_ESTIMATORS,
+    available_layer_estimators,
+    layer_estimator,
+    register_layer_estimator,
 )
 from infolens.infoplane.schedule import ibsgd_epochs, idnns_epochs, resolve_schedule
 from infolens.infoplane.store import PlaneRecord, PlaneStore
@@ -42,20 +62,32 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "LAYER_ESTIMATORS",
     "AdaptiveBinning",
+    "FittableLayerEstimator",
     "FixedBinning",
     "GaussianNoiseBound",
     "InformationPlane",
     "KDEBound",
     "KNNEntropy",
+    "LayerEstimator",
     "LayerInformation",
     "PlaneRecord",
     "PlaneStore",
     "RangeBinning",
+    "SavedActivations",
+    "available_layer_estimators",
     "compression",
+    "estimate_layers",
+    "estimate_saved",
     "ibsgd_epochs",
     "idnns_epochs",
+    "layer_estimator",
+    "load_activations",
+    "make_identity",
+    "register_layer_estimator",
     "reproduce",
     "resolve_schedule",
+    "saved_epochs",
     "seed_mean_curves",
 ]

@@ -1,28 +1,78 @@
 """Seed-mean trajectories of the information plane and the compression statistics."""
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias
 
 import numpy as np
 
+from infolens._typing import Units
+from infolens._units import check_units
+from infolens.exceptions import InvalidInputError
+from infolens.infoplane._base import LayerEstimator, identity_of
 from infolens.infoplane.store import PlaneRecord
 
 #: Per layer: ``epochs``, ``i_xt``, ``i_xt_sd``, ``i_ty``, ``i_ty_sd`` arrays and ``n_seeds``.
 Curves: TypeAlias = dict[str, Any]
+_LN2 = math.log(2.0)
 
 
-def seed_mean_curves(records: Sequence[PlaneRecord]) -> dict[str, Curves]:
-    """Average the records of one estimator over seeds, per layer and epoch (bits).
+def _in(value: float | None, source: str, target: str) -> float:
+    """``value`` converted from ``source`` to ``target`` units (nats -> bits: ``x / ln 2``)."""
+    number = float(value)  # type: ignore[arg-type]  # only "ok" records reach here
+    if source == target:
+        return number
+    return number / _LN2 if target == "bits" else number * _LN2
 
-    Records flagged non-finite are left out of the means.
+
+def seed_mean_curves(
+    records: Sequence[PlaneRecord],
+    *,
+    estimator: LayerEstimator | str | None = None,
+    units: Units = "bits",
+) -> dict[str, Curves]:
+    """Average the records of ONE estimator over seeds, per layer and epoch (bits by default).
+
+    Each record is converted to ``units`` before averaging, so curves from records in nats and
+    in bits (runs stored before nats) agree. Records flagged non-finite are left out.
+
+    Parameters
+    ----------
+    records : sequence of PlaneRecord
+    estimator : layer estimator, identity string or None, default=None
+        Which estimator's records to average; None requires the records to hold just one.
+    units : {"bits", "nats"}, default="bits"
+        Units of the curves (the papers' criteria are stated in bits).
+
+    Raises
+    ------
+    InvalidInputError
+        If the records hold several estimators and ``estimator`` does not pick one (averaging
+        two estimators as if they were seeds would be a wrong number), or none of its records.
 
     Examples
     --------
-    >>> r = [PlaneRecord("run", s, "binning", 0, "L1", 0, 1.0 + s, 0.5, 0.5, {}) for s in (0, 1)]
+    >>> r = [PlaneRecord("run", s, "fixed_binning/v1", 0, "L1", 0, 1.0 + s, 0.5, 0.5, {},
+    ...                  units="bits") for s in (0, 1)]
     >>> seed_mean_curves(r)["L1"]["i_xt"].tolist()
     [1.5]
     """
+    target = check_units(units)
+    identities = sorted({r.estimator for r in records})
+    if estimator is not None:
+        wanted = identity_of(estimator)
+        records = [r for r in records if r.estimator == wanted]
+        if not records:
+            raise InvalidInputError(
+                f"No records of estimator {wanted!r} to average; the records hold "
+                f"{', '.join(repr(i) for i in identities) or 'nothing'}."
+            )
+    elif len(identities) > 1:
+        raise InvalidInputError(
+            f"The records hold {len(identities)} estimators ({', '.join(map(repr, identities))}); "
+            "seed means average one: pass estimator=... to pick it."
+        )
     grouped: dict[str, dict[int, list[PlaneRecord]]] = defaultdict(lambda: defaultdict(list))
     order: dict[str, int] = {}
     for r in records:
@@ -32,8 +82,8 @@ def seed_mean_curves(records: Sequence[PlaneRecord]) -> dict[str, Curves]:
     curves = {}
     for layer in sorted(grouped, key=order.__getitem__):
         epochs = sorted(grouped[layer])
-        xt = [[float(cast(float, r.i_xt)) for r in grouped[layer][e]] for e in epochs]
-        ty = [[float(cast(float, r.i_ty)) for r in grouped[layer][e]] for e in epochs]
+        xt = [[_in(r.i_xt, r.units, target) for r in grouped[layer][e]] for e in epochs]
+        ty = [[_in(r.i_ty, r.units, target) for r in grouped[layer][e]] for e in epochs]
         curves[layer] = {
             "epochs": np.array(epochs),
             "i_xt": np.array([np.mean(v) for v in xt]),
@@ -41,12 +91,15 @@ def seed_mean_curves(records: Sequence[PlaneRecord]) -> dict[str, Curves]:
             "i_ty": np.array([np.mean(v) for v in ty]),
             "i_ty_sd": np.array([np.std(v) for v in ty]),
             "n_seeds": max(len(v) for v in xt),
+            "units": target,
         }
     return curves
 
 
 def compression(curve: Curves) -> dict[str, float]:
-    """Rise (peak minus first value), drop (peak minus last value) and the peak's epoch, in bits.
+    """Rise (peak minus first value), drop (peak minus last value) and the peak's epoch.
+
+    In the curve's units (bits for :func:`seed_mean_curves`' default).
 
     Examples
     --------

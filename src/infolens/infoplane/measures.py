@@ -2,7 +2,10 @@
 
 Each estimator takes the activations ``t`` of one layer on a fixed probe set, shape
 ``(n_samples, width)``, and the integer class labels ``y`` of the same samples, and returns a
-:class:`LayerInformation` in **bits** with I(X;T), I(T;Y) and I(X;T|Y).
+:class:`~infolens.infoplane._base.LayerInformation` in **nats** with I(X;T), I(T;Y) and
+I(X;T|Y) (``.to("bits")`` for the papers' unit). Every estimator follows the
+:class:`~infolens.infoplane._base.LayerEstimator` protocol: a registry ``name``, a ``version``,
+``identity()`` (the key of its stored records) and ``estimate(t, y, *, rng=None)``.
 
 What every number assumes (deterministic networks have infinite or constant true MI; every finite
 value is a property of the analyst's binning or noise, Saxe et al. 2018 App. C):
@@ -16,27 +19,26 @@ value is a property of the analyst's binning or noise, Saxe et al. 2018 App. C):
 """
 
 import math
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from infolens._typing import FloatArray, IntArray
-from infolens._validation import check_choice, check_int, check_positive_real
+from infolens._typing import FloatArray, IntArray, RNGLike
+from infolens._validation import check_choice, check_int, check_positive_real, check_rng
 from infolens.estimators._discrete import encode, entropy_of_codes
 from infolens.exceptions import InvalidParameterError
+from infolens.infoplane._base import (
+    LayerEstimator,
+    LayerInformation,
+    SavedEpochs,
+    check_activations,
+    make_identity,
+)
 
-_LN2 = math.log(2.0)
 _BLOCK = 1024
-
-
-@dataclass(frozen=True)
-class LayerInformation:
-    """I(X;T), I(T;Y) and I(X;T|Y) of one layer at one epoch, in bits."""
-
-    i_xt: float
-    i_ty: float
-    i_xt_given_y: float
 
 
 def _row_codes(bins: IntArray) -> IntArray:
@@ -53,9 +55,7 @@ def _binned_information(bins: IntArray, y: IntArray) -> LayerInformation:
     h_t = entropy_of_codes(t, miller_madow=False)
     h_y = entropy_of_codes(y, miller_madow=False)
     h_ty = entropy_of_codes(t * (int(y.max()) + 1) + y, miller_madow=False)
-    return LayerInformation(
-        i_xt=h_t / _LN2, i_ty=(h_t + h_y - h_ty) / _LN2, i_xt_given_y=(h_ty - h_y) / _LN2
-    )
+    return LayerInformation(i_xt=h_t, i_ty=h_t + h_y - h_ty, i_xt_given_y=h_ty - h_y)
 
 
 def labels_to_codes(labels: Any) -> IntArray:
@@ -64,6 +64,11 @@ def labels_to_codes(labels: Any) -> IntArray:
     if array.ndim == 2 and array.shape[1] > 1:
         array = array.argmax(axis=1)
     return np.unique(array.reshape(len(array), -1), axis=0, return_inverse=True)[1].reshape(-1)
+
+
+def _edges_summary(edges: tuple[float, ...]) -> dict[str, Any]:
+    e = np.asarray(edges)
+    return {"n_edges": int(e.size), "low": float(e[0]), "high": float(e[-1])}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,11 +85,12 @@ class FixedBinning:
     Examples
     --------
     >>> t = np.array([[-0.9], [0.1], [0.2], [0.95]])
-    >>> FixedBinning().estimate(t, np.array([0, 0, 1, 1])).i_xt
+    >>> FixedBinning().estimate(t, np.array([0, 0, 1, 1])).to("bits").i_xt
     2.0
     """
 
-    name = "binning"
+    name: ClassVar[str] = "fixed_binning"
+    version: ClassVar[int] = 1
     edges: tuple[float, ...] = field(default_factory=lambda: tuple(np.linspace(-1, 1, 30)))
 
     def __post_init__(self) -> None:
@@ -95,18 +101,17 @@ class FixedBinning:
                 f"at least 2 numbers. Got {self.edges!r} instead."
             )
 
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records."""
+        return make_identity(self.name, self.version, edges=self.edges)
+
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
-        e = np.asarray(self.edges)
-        return {
-            "estimator": self.name,
-            "n_edges": int(e.size),
-            "low": float(e[0]),
-            "high": float(e[-1]),
-        }
+        return {"estimator": self.name, **_edges_summary(self.edges)}
 
-    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
-        """Return the layer's information in bits (inputs assumed distinct, see module doc)."""
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats (inputs assumed distinct, see module doc)."""
+        t, y = check_activations(t, y, owner="FixedBinning")
         return _binned_information(np.digitize(t, np.asarray(self.edges)), y)
 
 
@@ -114,11 +119,13 @@ class FixedBinning:
 class RangeBinning:
     """``n_edges`` even edges over ``[low, high]`` (Saxe et al.'s ReLU setting: one global range).
 
-    ``high=None`` means the maximum activity, which the caller supplies per layer or over all
-    layers and epochs (:func:`infolens.infoplane.estimate_run` does so for ``scope="global"``).
+    ``high=None`` means the maximum activity: post hoc, :meth:`fit` takes it over all saved
+    epochs and all layers (``scope="global"``, Saxe et al.) or per layer (``scope="layer"``);
+    applied directly (or online by the tracker) it is the maximum of the activations given.
     """
 
-    name = "range_binning"
+    name: ClassVar[str] = "range_binning"
+    version: ClassVar[int] = 1
     n_edges: int = 100
     low: float = 0.0
     high: float | None = None
@@ -127,6 +134,17 @@ class RangeBinning:
     def __post_init__(self) -> None:
         check_int(self.n_edges, name="n_edges", owner="RangeBinning", low=2)
         check_choice(self.scope, ("global", "layer"), name="scope")
+
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records."""
+        return make_identity(
+            self.name,
+            self.version,
+            n_edges=self.n_edges,
+            low=self.low,
+            high=self.high,
+            scope=self.scope,
+        )
 
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
@@ -142,8 +160,25 @@ class RangeBinning:
         """Return a copy with the upper end of the range fixed."""
         return RangeBinning(n_edges=self.n_edges, low=self.low, high=high, scope=self.scope)
 
-    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
-        """Return the layer's information in bits (inputs assumed distinct, see module doc)."""
+    def fit(self, activations: SavedEpochs) -> Mapping[str, LayerEstimator]:
+        """Fix ``high`` from the saved activations (finite values only); nothing if it is set."""
+        if self.high is not None:
+            return {}
+        maxima: dict[str, float] = {}
+        for epoch in activations:
+            for layer, t in epoch.items():
+                finite = np.asarray(t)[np.isfinite(t)]
+                if finite.size:
+                    maxima[layer] = max(maxima.get(layer, -np.inf), float(np.max(finite)))
+        top = max(maxima.values(), default=self.low)
+        return {
+            layer: self.with_high(top if self.scope == "global" else value)
+            for layer, value in maxima.items()
+        }
+
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats (inputs assumed distinct, see module doc)."""
+        t, y = check_activations(t, y, owner="RangeBinning")
         high = float(t.max()) if self.high is None else self.high
         if high <= self.low:
             high = self.low + 1.0  # all activity at the lower edge: one bin
@@ -158,12 +193,17 @@ class AdaptiveBinning:
     so that every bin holds the same number of unique activation levels.
     """
 
-    name = "adaptive_binning"
+    name: ClassVar[str] = "adaptive_binning"
+    version: ClassVar[int] = 1
     n_bins: int = 30
     low: float = -1.000001
 
     def __post_init__(self) -> None:
         check_int(self.n_bins, name="n_bins", owner="AdaptiveBinning")
+
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records."""
+        return make_identity(self.name, self.version, n_bins=self.n_bins, low=self.low)
 
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
@@ -178,8 +218,9 @@ class AdaptiveBinning:
         picks = [unique[int(k * unique.size / self.n_bins)] for k in range(self.n_bins)]
         return np.unique(np.array([self.low, *picks, unique[-1]]))
 
-    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
-        """Return the layer's information in bits (inputs assumed distinct, see module doc)."""
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats (inputs assumed distinct, see module doc)."""
+        t, y = check_activations(t, y, owner="AdaptiveBinning")
         return _binned_information(np.digitize(t, self.edges(t)), y)
 
 
@@ -204,7 +245,8 @@ class KDEBound:
     ``bound="lower"`` the Bhattacharyya lower bound (the same with ``4 * noise_variance``).
     """
 
-    name = "kde"
+    name: ClassVar[str] = "kde_bound"
+    version: ClassVar[int] = 1
     noise_variance: float = 0.1
     bound: Literal["upper", "lower"] = "upper"
 
@@ -212,22 +254,26 @@ class KDEBound:
         check_positive_real(self.noise_variance, name="noise_variance", owner="KDEBound")
         check_choice(self.bound, ("upper", "lower"), name="bound")
 
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records."""
+        return make_identity(
+            self.name, self.version, noise_variance=self.noise_variance, bound=self.bound
+        )
+
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
         return {"estimator": self.name, "noise_variance": self.noise_variance, "bound": self.bound}
 
-    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
-        """Return the layer's information in bits."""
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats."""
+        t, y = check_activations(t, y, owner="KDEBound")
         scale = self.noise_variance * (4.0 if self.bound == "lower" else 1.0)
-        t = np.asarray(t, dtype=np.float64)
         i_xt = _kde_mixture_term(t, scale)
         conditional = 0.0
         for label in np.unique(y):
             members = t[y == label]
             conditional += len(members) / len(t) * _kde_mixture_term(members, scale)
-        return LayerInformation(
-            i_xt=i_xt / _LN2, i_ty=(i_xt - conditional) / _LN2, i_xt_given_y=conditional / _LN2
-        )
+        return LayerInformation(i_xt=i_xt, i_ty=i_xt - conditional, i_xt_given_y=conditional)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,11 +285,16 @@ class GaussianNoiseBound:
     entropies per class (an approximation, not a bound); I(X;T|Y) is their class average.
     """
 
-    name = "gaussian"
+    name: ClassVar[str] = "gaussian_noise_bound"
+    version: ClassVar[int] = 1
     noise_variance: float = 0.1
 
     def __post_init__(self) -> None:
         check_positive_real(self.noise_variance, name="noise_variance", owner="GaussianNoiseBound")
+
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records."""
+        return make_identity(self.name, self.version, noise_variance=self.noise_variance)
 
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
@@ -252,10 +303,11 @@ class GaussianNoiseBound:
     def _information(self, t: FloatArray) -> float:
         cov = np.atleast_2d(np.cov(t, rowvar=False, bias=True))
         sign, logdet = np.linalg.slogdet(np.eye(len(cov)) + cov / self.noise_variance)
-        return float(logdet) / 2 / _LN2 if sign > 0 else 0.0
+        return float(logdet) / 2 if sign > 0 else 0.0
 
-    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
-        """Return the layer's information in bits."""
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats."""
+        t, y = check_activations(t, y, owner="GaussianNoiseBound")
         i_xt = self._information(t)
         given_y = sum(
             np.mean(y == label) * self._information(t[y == label]) for label in np.unique(y)
@@ -269,29 +321,46 @@ class KNNEntropy:
 
     I(X;T) is reported as h(T) - h(T | X) = h(T) - d/2 log(2 pi e noise_variance), which is exact
     for the noisy layer up to the k-NN estimator's bias; I(T;Y) = h(T) - sum_y p(y) h(T | y) and
-    I(X;T|Y) = h(T|Y) - h(T|X). The noise (drawn from ``seed``) removes the ties of saturated
-    units. Requires more samples per class than ``k``.
+    I(X;T|Y) = h(T|Y) - h(T|X). The noise, drawn from the ``rng`` of :meth:`estimate`, removes
+    the ties of saturated units. Requires more samples per class than ``k``.
+
+    ``seed`` is deprecated (pass ``rng`` to :meth:`estimate`); when given, it is used as the
+    ``rng`` of calls that pass none. ``seed=0`` then equals ``rng=0``.
     """
 
-    name = "knn"
+    name: ClassVar[str] = "knn_entropy"
+    version: ClassVar[int] = 1
     k: int = 3
     noise_variance: float = 1e-3
-    seed: int = 0
+    seed: int | None = None
 
     def __post_init__(self) -> None:
         check_int(self.k, name="k", owner="KNNEntropy")
         check_positive_real(self.noise_variance, name="noise_variance", owner="KNNEntropy")
+        if self.seed is not None:
+            check_rng(self.seed)
+            warnings.warn(
+                "KNNEntropy(seed=...) is deprecated: pass the randomness at call time, "
+                "KNNEntropy().estimate(t, y, rng=seed).",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records (no seed in it)."""
+        return make_identity(self.name, self.version, k=self.k, noise_variance=self.noise_variance)
 
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
         return {"estimator": self.name, "k": self.k, "noise_variance": self.noise_variance}
 
-    def estimate(self, t: FloatArray, y: IntArray) -> LayerInformation:
-        """Return the layer's information in bits."""
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats; the analysis noise is drawn from ``rng``."""
         from infolens.estimators.kl import KozachenkoLeonenkoEstimator
 
-        rng = np.random.default_rng(self.seed)
-        noisy = t + math.sqrt(self.noise_variance) * rng.standard_normal(t.shape)
+        t, y = check_activations(t, y, owner="KNNEntropy")
+        generator = check_rng(self.seed if rng is None and self.seed is not None else rng)
+        noisy = t + math.sqrt(self.noise_variance) * generator.standard_normal(t.shape)
         kl = KozachenkoLeonenkoEstimator(k=self.k, metric="euclidean")
         h_t = kl.entropy(noisy).value
         h_t_given_y = sum(
@@ -299,15 +368,9 @@ class KNNEntropy:
         )
         h_noise = t.shape[1] / 2 * math.log(2 * math.pi * math.e * self.noise_variance)
         return LayerInformation(
-            i_xt=(h_t - h_noise) / _LN2,
-            i_ty=(h_t - h_t_given_y) / _LN2,
-            i_xt_given_y=(h_t_given_y - h_noise) / _LN2,
+            i_xt=h_t - h_noise, i_ty=h_t - h_t_given_y, i_xt_given_y=h_t_given_y - h_noise
         )
 
-
-LayerEstimator = (
-    FixedBinning | RangeBinning | AdaptiveBinning | KDEBound | GaussianNoiseBound | KNNEntropy
-)
 
 __all__ = [
     "AdaptiveBinning",

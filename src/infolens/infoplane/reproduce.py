@@ -6,10 +6,14 @@ post hoc, evaluates its pass criteria on the seed-mean curves and writes ``summa
 ``records.db``, ``plane.png`` and ``report.html`` into the output folder.
 """
 
+import contextlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,17 +21,21 @@ from typing import Any
 
 import numpy as np
 
+from infolens.exceptions import InvalidInputError, InvalidParameterError
+from infolens.infoplane._base import LayerEstimator
 from infolens.infoplane.curves import Curves, compression, seed_mean_curves
-from infolens.infoplane.measures import (
-    AdaptiveBinning,
-    FixedBinning,
-    KDEBound,
-    LayerEstimator,
-    RangeBinning,
-)
+from infolens.infoplane.measures import AdaptiveBinning, FixedBinning, KDEBound, RangeBinning
+from infolens.infoplane.posthoc import estimate_saved, saved_epochs
 from infolens.infoplane.schedule import idnns_epochs
 from infolens.infoplane.store import PlaneStore
-from infolens.infoplane.tracker import estimate_saved, estimator_key, saved_epochs
+
+if sys.platform != "win32":
+    import fcntl
+
+#: Most seeds one reproduction trains (each is a full training run).
+MAX_SEEDS = 1000
+#: How often a worker checks that the process that started it is still alive (seconds).
+PARENT_POLL_S = 0.2
 
 Criteria = Callable[[dict[str, Curves]], dict[str, Any]]
 
@@ -187,7 +195,54 @@ REPRODUCTIONS: dict[str, Reproduction] = {
 }
 
 
+@contextlib.contextmanager
+def _locked(path: Path, *, wait: bool) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (released when the holder exits, however)."""
+    if sys.platform == "win32":  # pragma: no cover - no flock; runs are not guarded there
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise InvalidInputError(
+                f"Another infolens process is writing into {path.parent} (it holds {path.name}); "
+                "wait for it to finish or stop it, then rerun."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: exit at once when the process that started the pool is gone.
+
+    A ``kill -9`` of the parent reparents its workers; each notices within ``PARENT_POLL_S``
+    and exits, so no orphan keeps training into the output folder.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="infolens-parent-watch", daemon=True).start()
+
+
 def _train_one(
+    settings: dict[str, Any], seed: int, run_dir: str, data: str | None
+) -> dict[str, float]:
+    with _locked(Path(run_dir) / ".lock", wait=True):  # never two writers in one run folder
+        return _train_unlocked(settings, seed, run_dir, data)
+
+
+def _train_unlocked(
     settings: dict[str, Any], seed: int, run_dir: str, data: str | None
 ) -> dict[str, float]:
     import torch
@@ -213,11 +268,35 @@ def _train_one(
     return train(config, seed=seed, run_dir=run_dir, plane_factory=factory, data=data)
 
 
+def _seed_list(seeds: int | Sequence[int]) -> list[int]:
+    if isinstance(seeds, int | np.integer) and not isinstance(seeds, bool):
+        if not 1 <= seeds <= MAX_SEEDS:
+            raise InvalidParameterError(
+                f"The 'seeds' parameter of reproduce must be an int in the range [1, {MAX_SEEDS}] "
+                f"or a list of seeds. Got {seeds!r} instead."
+            )
+        return list(range(int(seeds)))
+    chosen = list(seeds) if isinstance(seeds, Sequence | range) else None
+    if (
+        chosen is None
+        or not 1 <= len(chosen) <= MAX_SEEDS
+        or len(set(chosen)) != len(chosen)
+        or not all(
+            isinstance(s, int | np.integer) and not isinstance(s, bool) and s >= 0 for s in chosen
+        )  # fmt: skip
+    ):
+        raise InvalidParameterError(
+            f"The 'seeds' parameter of reproduce must be a count in [1, {MAX_SEEDS}] or up to "
+            f"{MAX_SEEDS} distinct ints >= 0. Got {seeds!r} instead."
+        )
+    return [int(s) for s in chosen]
+
+
 def reproduce(
     name: str,
     *,
     epochs: int = 10_000,
-    seeds: int = 5,
+    seeds: int | Sequence[int] = 5,
     out: str | Path | None = None,
     data: str | Path | None = None,
     inputs: str = "signed",
@@ -226,25 +305,47 @@ def reproduce(
 ) -> dict[str, Any]:
     """Run the reproduction ``name`` and return its summary (also written to ``out``).
 
-    Seeds run in parallel processes (``n_jobs``, default: the number of cores). Re-running with
-    the same ``out`` resumes: finished epochs, activations and records are reused. ``inputs``
-    is the encoding of the 12 bits (see :class:`~infolens.infoplane.tishby.TrainingConfig`).
+    ``seeds`` is a count (seeds ``0..seeds-1``) or the seeds themselves. Seeds run in parallel
+    processes (``n_jobs``, default: the number of cores), which exit if this process is killed.
+    Re-running with the same ``out`` resumes: finished epochs, activations and records are
+    reused (also those of runs stored before estimator identities); a second process writing
+    into the same ``out`` is refused. ``inputs`` is the encoding of the 12 bits (see
+    :class:`~infolens.infoplane.tishby.TrainingConfig`).
     """
     from infolens._validation import check_choice, check_int
-    from infolens.infoplane.report import write_report
-    from infolens.infoplane.tishby import TrainingConfig, load_var_u
+    from infolens.infoplane.tishby import TrainingConfig
 
     check_choice(name, REPRODUCTIONS, name="reproduction")
     check_int(epochs, name="epochs", owner="reproduce", low=2)
-    check_int(seeds, name="seeds", owner="reproduce")
+    seed_list = _seed_list(seeds)
+    if n_jobs is not None:
+        check_int(n_jobs, name="n_jobs", owner="reproduce")
     TrainingConfig(inputs=inputs, epochs=epochs)  # validates the settings before any work
-    spec = REPRODUCTIONS[name]
     folder = Path(out) if out is not None else Path("infoplane-" + name)
     folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder / ".lock", wait=False):
+        return _reproduce(name, epochs, seeds, seed_list, folder, data, inputs, n_jobs, progress)
+
+
+def _reproduce(
+    name: str,
+    epochs: int,
+    seeds: int | Sequence[int],
+    seed_list: list[int],
+    folder: Path,
+    data: str | Path | None,
+    inputs: str,
+    n_jobs: int | None,
+    progress: Callable[[str], None] | None,
+) -> dict[str, Any]:
+    from infolens.infoplane.report import write_report
+    from infolens.infoplane.tishby import load_var_u
+
+    spec = REPRODUCTIONS[name]
     _, labels = load_var_u(data)  # fails early, with a clear message, if the data are missing
     say = progress or (lambda message: None)
     activations = sorted({p.activation for p in spec.panels})
-    jobs = [(a, s) for a in activations for s in range(seeds)]
+    jobs = [(a, s) for a in activations for s in seed_list]
     run_dirs = {(a, s): folder / f"{a}-seed{s}" for a, s in jobs}
     arguments = {
         (a, s): (
@@ -261,7 +362,12 @@ def reproduce(
         results = {job: _train_one(*arguments[job]) for job in jobs}
     else:  # spawned workers: safe whatever threads the parent has started
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             futures = {job: pool.submit(_train_one, *arguments[job]) for job in jobs}
             results = {job: future.result() for job, future in futures.items()}
     training = {f"{a}-seed{s}": result for (a, s), result in results.items()}
@@ -269,7 +375,7 @@ def reproduce(
     curves: dict[str, dict[str, Curves]] = {}
     with PlaneStore(folder / "records.db") as store:
         for panel in spec.panels:
-            for seed in range(seeds):
+            for seed in seed_list:
                 run_dir = run_dirs[(panel.activation, seed)] / "activations"
                 chosen = saved_epochs(run_dir)
                 if panel.max_epochs_estimated and len(chosen) > panel.max_epochs_estimated:
@@ -288,22 +394,19 @@ def reproduce(
                     seed=seed,
                     epochs=chosen,
                 )
-            records = [
-                r
-                for r in store.records(f"{name}/{panel.activation}")
-                if r.estimator == estimator_key(panel.estimator)
-            ]
-            curves[panel.label] = seed_mean_curves(records)
+            records = store.records(f"{name}/{panel.activation}", estimator=panel.estimator)
+            mine = [r for r in records if r.seed in seed_list]
+            curves[panel.label] = seed_mean_curves(mine, estimator=panel.estimator)
     checks = spec.criteria(curves)
     summary = {
         "reproduction": name,
         "description": spec.description,
         "epochs": epochs,
-        "seeds": seeds,
+        "seeds": seeds if isinstance(seeds, int) else seed_list,
         "passed": all(c["pass"] for c in checks.values()),
         "criteria": checks,
         "training": training,
-        "estimators": {p.label: p.estimator.config() for p in spec.panels},
+        "estimators": {p.label: _described(p.estimator) for p in spec.panels},
         "inputs": inputs,
         "samples": "all 4096 input patterns (train and test), captured before each epoch's updates",
     }
@@ -311,6 +414,12 @@ def reproduce(
     write_report(folder, spec.description, curves, summary)
     say(f"wrote {folder / 'report.html'}")
     return summary
+
+
+def _described(estimator: LayerEstimator) -> dict[str, Any]:
+    config = getattr(estimator, "config", None)
+    described = dict(config()) if callable(config) else {"estimator": estimator.name}
+    return {**described, "identity": estimator.identity()}
 
 
 def available() -> Sequence[str]:

@@ -1,7 +1,11 @@
 """The SQLite store of information-plane records (stdlib sqlite3, WAL mode).
 
 One row per (run, seed, estimator, epoch, layer); inserting a row that exists is a no-op, so a
-resumed run never duplicates work. The schema version lives in ``PRAGMA user_version``.
+resumed run never duplicates work. The schema version lives in ``PRAGMA user_version``. The
+``estimator`` column holds the estimator's versioned identity (``fixed_binning/v1?edges=...``);
+rows written before identities existed are adopted on first use (see
+:mod:`infolens.infoplane._legacy`). Values are in the row's ``units`` (nats since identities;
+bits before).
 """
 
 import json
@@ -13,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from infolens.exceptions import InvalidInputError
+from infolens.infoplane._base import LayerEstimator, identity_of
+from infolens.infoplane._legacy import legacy_key
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -33,11 +39,15 @@ CREATE TABLE IF NOT EXISTS infoplane (
     PRIMARY KEY (run_id, seed, estimator, epoch, layer)
 )
 """
+_COLUMNS = [
+    "run_id", "seed", "estimator", "epoch", "layer", "layer_index", "i_xt", "i_ty",
+    "i_xt_given_y", "units", "config", "status", "created",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class PlaneRecord:
-    """One layer at one epoch, with the estimator configuration that produced it (bits)."""
+    """One layer at one epoch, keyed by the estimator's identity, in ``units`` (nats)."""
 
     run_id: str
     seed: int
@@ -50,7 +60,7 @@ class PlaneRecord:
     i_xt_given_y: float | None
     config: dict[str, Any]
     status: str = "ok"
-    units: str = "bits"
+    units: str = "nats"
 
 
 class PlaneStore:
@@ -58,16 +68,44 @@ class PlaneStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._db = sqlite3.connect(self.path, timeout=30)
+        self._adopted: set[str] = set()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30)
+        except sqlite3.Error as err:
+            raise self._unusable(f"SQLite cannot open it: {err}") from None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise self._unusable(f"SQLite cannot read it: {err}") from None
+        except InvalidInputError:
+            self._db.close()
+            raise
+
+    def _unusable(self, why: str) -> InvalidInputError:
+        return InvalidInputError(
+            f"{self.path} is not an infolens records database ({why}). Pass another output "
+            "folder, or move the file away to start afresh."
+        )
+
+    def _open(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
-        if tables and "infoplane" in tables and version != SCHEMA_VERSION:
-            self._db.close()
-            raise InvalidInputError(
-                f"{self.path} holds information-plane records of schema version {version}, but "
-                f"this infolens writes version {SCHEMA_VERSION}. Write to a new file (or export "
-                "the old records with an older infolens and re-import them)."
+        if tables and "infoplane" not in tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise self._unusable(
+                f"it holds other tables ({shown}) and no information-plane records"
             )
+        if "infoplane" in tables:
+            if version != SCHEMA_VERSION:
+                raise InvalidInputError(
+                    f"{self.path} holds information-plane records of schema version {version}, "
+                    f"but this infolens writes version {SCHEMA_VERSION}. Write to a new file (or "
+                    "export the old records with an older infolens and re-import them)."
+                )
+            columns = [r[1] for r in self._db.execute("PRAGMA table_info(infoplane)")]
+            if columns != _COLUMNS:
+                raise self._unusable(f"its table 'infoplane' has other columns ({columns})")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -108,22 +146,64 @@ class PlaneStore:
                 "INSERT OR IGNORE INTO infoplane VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows
             )
 
-    def done(self, run_id: str, seed: int, estimator: str) -> set[int]:
-        """Epochs already recorded for ``(run_id, seed, estimator)``."""
+    def adopt_legacy(self, estimator: LayerEstimator) -> int:
+        """Re-key the records stored for ``estimator`` before identities existed; return how many.
+
+        Rows under the pre-identity key of ``estimator`` (see :mod:`infolens.infoplane._legacy`)
+        get its identity; their values and ``units="bits"`` are kept. Called by :meth:`done` and
+        :meth:`records` whenever they are given an estimator object, so old runs resume.
+        """
+        old = legacy_key(estimator)
+        if old is None:
+            return 0
+        with self._db:
+            cursor = self._db.execute(
+                "UPDATE OR IGNORE infoplane SET estimator=? WHERE estimator=?",
+                (estimator.identity(), old),
+            )
+        return cursor.rowcount
+
+    def _key(self, estimator: LayerEstimator | str) -> str:
+        identity = identity_of(estimator)
+        if not isinstance(estimator, str) and identity not in self._adopted:
+            self.adopt_legacy(estimator)
+            self._adopted.add(identity)
+        return identity
+
+    def done(self, run_id: str, seed: int, estimator: LayerEstimator | str) -> set[int]:
+        """Epochs already recorded for ``(run_id, seed, estimator)`` (an estimator or identity)."""
         rows = self._db.execute(
             "SELECT DISTINCT epoch FROM infoplane WHERE run_id=? AND seed=? AND estimator=?",
-            (run_id, seed, estimator),
+            (run_id, seed, self._key(estimator)),
         )
         return {int(r[0]) for r in rows}
 
-    def records(self, run_id: str | None = None) -> list[PlaneRecord]:
-        """All records (of ``run_id`` if given), ordered by run, seed, estimator, epoch, layer."""
-        query = "SELECT * FROM infoplane"
-        args: tuple[str, ...] = ()
+    def estimators(self, run_id: str | None = None) -> list[str]:
+        """Return the estimator identities (or pre-identity keys) that have records, sorted."""
+        where, args = ("WHERE run_id=?", (run_id,)) if run_id is not None else ("", ())
+        rows = self._db.execute(f"SELECT DISTINCT estimator FROM infoplane {where}", args)
+        return sorted(r[0] for r in rows)
+
+    def records(
+        self, run_id: str | None = None, *, estimator: LayerEstimator | str | None = None
+    ) -> list[PlaneRecord]:
+        """Return the records of ``run_id`` and ``estimator`` (all if None), in key order.
+
+        ``estimator`` is an estimator object (its legacy records are adopted first) or an
+        identity string.
+        """
+        conditions, args = [], []
         if run_id is not None:
-            query, args = query + " WHERE run_id=?", (run_id,)
+            conditions.append("run_id=?")
+            args.append(run_id)
+        if estimator is not None:
+            conditions.append("estimator=?")
+            args.append(self._key(estimator))
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
         rows = self._db.execute(
-            query + " ORDER BY run_id, seed, estimator, epoch, layer_index", args
+            "SELECT * FROM infoplane" + where + " ORDER BY run_id, seed, estimator, epoch, "
+            "layer_index",
+            args,
         )
         return [
             PlaneRecord(

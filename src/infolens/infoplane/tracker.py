@@ -1,47 +1,31 @@
-"""Capture layer activations of any PyTorch model with forward hooks and estimate the plane."""
+"""Capture layer activations of any PyTorch model with forward hooks and estimate the plane.
 
-import dataclasses
-import re
-import warnings
+Only the hooks live here (torch); saving and loading activations and post-hoc estimation are in
+the numpy-only :mod:`infolens.infoplane.posthoc` (re-exported here for older imports).
+"""
+
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
-from infolens._typing import FloatArray, IntArray
-from infolens.exceptions import DegenerateDataWarning, InvalidInputError, InvalidParameterError
-from infolens.infoplane.measures import (
-    FixedBinning,
-    LayerEstimator,
-    RangeBinning,
-    labels_to_codes,
+from infolens._typing import FloatArray, RNGLike
+from infolens._validation import check_rng
+from infolens.exceptions import InvalidInputError, InvalidParameterError
+from infolens.infoplane._base import LayerEstimator
+from infolens.infoplane.measures import FixedBinning, labels_to_codes
+from infolens.infoplane.posthoc import (
+    activation_path,
+    estimate_layers,
+    estimate_saved,
+    estimator_key,
+    load_activations,
+    save_activations,
+    saved_epochs,
 )
 from infolens.infoplane.store import PlaneRecord, PlaneStore
-
-_SAVED = re.compile(r"epoch_(\d+)\.npz")
-
-
-def save_activations(path: Path, activations: dict[str, FloatArray]) -> None:
-    """Write one epoch's activations as an ``.npz`` atomically (a kill never leaves half a file)."""
-    tmp = path.with_suffix(".tmp.npz")
-    payload: dict[str, Any] = {f"{i:03d}:{n}": a for i, (n, a) in enumerate(activations.items())}
-    np.savez(tmp, **payload)
-    tmp.replace(path)
-
-
-def activation_path(directory: Path, epoch: int) -> Path:
-    """Where the activations of ``epoch`` are saved inside ``directory``."""
-    return directory / f"epoch_{epoch:06d}.npz"
-
-
-def load_activations(path: Path) -> dict[str, FloatArray]:
-    """Read activations written by :func:`save_activations` (no pickles are ever loaded)."""
-    with np.load(path, allow_pickle=False) as archive:
-        keys = sorted(archive.files)
-        return {key.split(":", 1)[1]: np.asarray(archive[key]) for key in keys}
 
 
 class InformationPlane:
@@ -58,7 +42,8 @@ class InformationPlane:
     labels : array-like
         Class labels of the probe set (integers, or one-hot rows).
     estimators : sequence of layer estimators, default=(FixedBinning(),)
-        From :mod:`infolens.infoplane.measures`; each yields one record per layer and epoch.
+        Any :class:`~infolens.infoplane.LayerEstimator` (:mod:`infolens.infoplane.measures`, or
+        your own); each yields one record per layer and epoch, keyed by its ``identity()``.
     epochs : iterable of int or None, default=None
         Epochs at which :meth:`step` captures (None: every call). See
         :func:`infolens.infoplane.resolve_schedule`.
@@ -68,6 +53,9 @@ class InformationPlane:
         Keys of the records.
     activations_dir : path or None, default=None
         If given, every capture is also saved there (``epoch_00012.npz``) for post-hoc estimators.
+    rng : int, numpy.random.Generator or None, default=0
+        Passed to every ``estimate`` call (randomised estimators such as
+        :class:`~infolens.infoplane.KNNEntropy`); an int makes resumed runs equal fresh ones.
 
     Notes
     -----
@@ -90,6 +78,7 @@ class InformationPlane:
         run_id: str = "run",
         seed: int = 0,
         activations_dir: str | Path | None = None,
+        rng: RNGLike = 0,
     ) -> None:
         modules = dict(model.named_modules())
         unknown = [name for name in layers if name not in modules]
@@ -108,6 +97,14 @@ class InformationPlane:
             )
         self.model, self.layers, self.inputs, self.labels = model, list(layers), inputs, codes
         self.estimators = list(estimators)
+        not_estimators = [e for e in self.estimators if not isinstance(e, LayerEstimator)]
+        if not_estimators:
+            raise InvalidParameterError(
+                "estimators must be layer estimators (name, version, identity(), estimate()); "
+                f"got {not_estimators[0]!r}."
+            )
+        check_rng(rng)
+        self.rng = rng
         self.epochs = None if epochs is None else {int(e) for e in epochs}
         self.store, self.run_id, self.seed = store, run_id, seed
         self.activations_dir = None if activations_dir is None else Path(activations_dir)
@@ -175,8 +172,7 @@ class InformationPlane:
         pending = [
             e
             for e in self.estimators
-            if self.store is None
-            or epoch not in self.store.done(self.run_id, self.seed, estimator_key(e))
+            if self.store is None or epoch not in self.store.done(self.run_id, self.seed, e)
         ]
         path = activation_path(self.activations_dir, epoch) if self.activations_dir else None
         save = path is not None and not path.exists()
@@ -186,112 +182,26 @@ class InformationPlane:
         if save and path is not None:
             save_activations(path, activations)
         records = estimate_layers(
-            activations, self.labels, pending, epoch=epoch, run_id=self.run_id, seed=self.seed
+            activations,
+            self.labels,
+            pending,
+            epoch=epoch,
+            run_id=self.run_id,
+            seed=self.seed,
+            rng=self.rng,
         )
         if self.store is not None:
             self.store.add(records)
         return records
 
 
-def estimator_key(estimator: LayerEstimator) -> str:
-    """Return a stable string naming the estimator and its configuration (the store key)."""
-    config = estimator.config()
-    return ",".join(f"{k}={v}" for k, v in config.items())
-
-
-def estimate_layers(
-    activations: dict[str, FloatArray],
-    labels: IntArray,
-    estimators: Sequence[LayerEstimator],
-    *,
-    epoch: int,
-    run_id: str,
-    seed: int,
-) -> list[PlaneRecord]:
-    """Apply every estimator to every layer's activations; non-finite layers are flagged."""
-    records = []
-    for estimator in estimators:
-        for index, (layer, t) in enumerate(activations.items()):
-            config = estimator.config()
-            if not np.isfinite(t).all():
-                warnings.warn(
-                    f"Layer {layer!r} has non-finite activations at epoch {epoch}; its record is "
-                    "marked 'nonfinite' and carries no values.",
-                    DegenerateDataWarning,
-                    stacklevel=2,
-                )
-                values: tuple[float | None, ...] = (None, None, None)
-                status = "nonfinite"
-            else:
-                info = estimator.estimate(t, labels)
-                values, status = (info.i_xt, info.i_ty, info.i_xt_given_y), "ok"
-            records.append(
-                PlaneRecord(
-                    run_id=run_id,
-                    seed=seed,
-                    estimator=estimator_key(estimator),
-                    epoch=epoch,
-                    layer=layer,
-                    layer_index=index,
-                    i_xt=values[0],
-                    i_ty=values[1],
-                    i_xt_given_y=values[2],
-                    config=config,
-                    status=status,
-                )
-            )
-    return records
-
-
-def saved_epochs(activations_dir: str | Path) -> list[int]:
-    """Epochs whose activations were saved in ``activations_dir``, sorted."""
-    names = (p.name for p in Path(activations_dir).glob("epoch_*.npz"))
-    return sorted(int(m.group(1)) for m in map(_SAVED.fullmatch, names) if m)
-
-
-def estimate_saved(
-    activations_dir: str | Path,
-    labels: Any,
-    estimators: Sequence[LayerEstimator],
-    *,
-    store: PlaneStore,
-    run_id: str,
-    seed: int,
-    epochs: Iterable[int] | None = None,
-) -> None:
-    """Apply estimators post hoc to saved activations, skipping epochs already in ``store``.
-
-    A :class:`~infolens.infoplane.measures.RangeBinning` without ``high`` gets the maximum
-    activity over all saved epochs: over all layers (``scope="global"``, Saxe et al.) or per layer
-    (``scope="layer"``).
-    """
-    directory = Path(activations_dir)
-    wanted = saved_epochs(directory) if epochs is None else sorted(set(epochs))
-    codes = labels_to_codes(labels)
-    maxima: dict[str, float] = {}
-    if any(isinstance(e, RangeBinning) and e.high is None for e in estimators):
-        for epoch in saved_epochs(directory):
-            for layer, t in load_activations(activation_path(directory, epoch)).items():
-                maxima[layer] = max(maxima.get(layer, -np.inf), float(np.max(t)))
-    for estimator in estimators:
-        done = store.done(run_id, seed, estimator_key(estimator))
-        for epoch in (e for e in wanted if e not in done):
-            activations = load_activations(activation_path(directory, epoch))
-            if isinstance(estimator, RangeBinning) and estimator.high is None:
-                records: list[PlaneRecord] = []
-                for index, (layer, t) in enumerate(activations.items()):
-                    high = max(maxima.values()) if estimator.scope == "global" else maxima[layer]
-                    fixed = estimator.with_high(high)
-                    for r in estimate_layers(
-                        {layer: t}, codes, [fixed], epoch=epoch, run_id=run_id, seed=seed
-                    ):
-                        records.append(
-                            dataclasses.replace(
-                                r, estimator=estimator_key(estimator), layer_index=index
-                            )
-                        )
-            else:
-                records = estimate_layers(
-                    activations, codes, [estimator], epoch=epoch, run_id=run_id, seed=seed
-                )
-            store.add(records)
+__all__ = [
+    "InformationPlane",
+    "activation_path",
+    "estimate_layers",
+    "estimate_saved",
+    "estimator_key",
+    "load_activations",
+    "save_activations",
+    "saved_epochs",
+]

@@ -63,8 +63,8 @@ def main() -> None:
             for epoch in range(6):
                 plane.step(epoch)
                 with torch.no_grad():
-                    model[0].weight.mul_(1.3)
-                    model[2].weight.add_(0.2)
+                    model[0].weight.mul_(1.3)  # type: ignore[operator]
+                    model[2].weight.add_(0.2)  # type: ignore[operator]
         estimate_saved(
             out / "activations",
             y,
