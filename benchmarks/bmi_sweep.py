@@ -167,7 +167,7 @@ def results_markdown(results: Sequence[RunResult], analysis: str) -> str:
     ]
     for tid in list_tasks("bmi"):
         task = get_task(tid)
-        truth = task.mutual_information
+        truth = task.truth
         row = [f"`{tid}`", f"{task.dim_x}×{task.dim_y}", f"{truth:.3f}"]
         for method in LABELS:
             cell = finals.get((tid, method))

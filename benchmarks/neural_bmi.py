@@ -5,7 +5,7 @@ Two modes:
 - ``--suite gaussian`` (default, self-contained): a few Gaussian tasks generated here, with the
   exact MI from the joint covariance, ``I = 1/2 log(det S_xx det S_yy / det S)``.
 - ``--suite bmi``: every task of ``infolens.benchmark`` (``list_tasks()``, ``get_task(id)``,
-  ``task.sample(n, rng)``, ``task.mutual_information``), the bmi benchmark being written in
+  ``task.sample(n, rng)``, ``task.truth``), the bmi benchmark being written in
   parallel; a clear error if it is not there yet.
 
 A task is "solved" when the estimate is within a factor 1.5 of the truth (bmi's criterion).
@@ -97,7 +97,7 @@ def bmi_tasks() -> dict[str, tuple[Sampler, float]]:
     tasks: dict[str, tuple[Sampler, float]] = {}
     for task_id in benchmark.list_tasks("bmi"):
         task = benchmark.get_task(task_id)
-        tasks[task_id] = (task.sample, float(task.mutual_information))
+        tasks[task_id] = (task.sample, float(task.truth))
     return tasks
 
 

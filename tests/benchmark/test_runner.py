@@ -1,5 +1,6 @@
 """The runner: grid, failures as rows, resume (including after SIGKILL) and Dask."""
 
+import json
 import os
 import re
 import signal
@@ -13,8 +14,11 @@ from pathlib import Path
 import pytest
 
 import infolens
+from infolens._preprocess import standardize
 from infolens.benchmark import run
-from infolens.benchmark.runner import RunSpec, execute, parse_seeds, plan, standardize
+from infolens.benchmark._limits import format_bytes, physical_memory
+from infolens.benchmark.runner import RunSpec, execute, parse_seeds, plan
+from infolens.exceptions import InvalidParameterError
 
 
 def test_plan_is_the_full_grid_in_order() -> None:
@@ -217,3 +221,87 @@ def test_dask_scheduler_address_streams_into_the_database(tmp_path: Path) -> Non
         )
     assert [r.estimate for r in remote] == [r.estimate for r in serial]
     assert len(_rows(tmp_path / "t.db")) == 4
+
+
+def test_absurd_sizes_are_refused_up_front_with_the_memory_they_need() -> None:
+    memory = format_bytes(physical_memory())
+    msg = (
+        "The 'n' parameter of the benchmark runner is too large: n=10**14 samples of task "
+        "'1v1-normal-0.75' (2 float64 columns) would need ~1.6 PB of memory; this machine has "
+        f"{memory}. Choose a smaller n."
+    )
+    with pytest.raises(InvalidParameterError, match=re.escape(msg)):
+        plan("1v1-normal-0.75", "ksg", n=[100, 10**14])
+    with pytest.raises(InvalidParameterError, match=re.escape(msg)):
+        run("1v1-normal-0.75", "ksg", n=10**14)
+    with pytest.raises(  # the widest task of the selection is named
+        InvalidParameterError, match=re.escape("task 'multinormal-dense-50-50-0.5' (100 float64")
+    ):
+        plan("multinormal-dense-*", "gaussian", n=10**10)
+    start = time.monotonic()
+    msg = (
+        "The seeds '0-100000000000' are 100,000,000,001 seeds, whose list alone would need "
+        f"~10 TB of memory; this machine has {memory}. Give fewer seeds (e.g. '0-9')."
+    )
+    with pytest.raises(InvalidParameterError, match=re.escape(msg)):
+        run("1v1-normal-0.75", "ksg", n=100, seeds="0-100000000000")
+    with pytest.raises(InvalidParameterError, match=re.escape("holds 10**11 seeds, whose list")):
+        plan("1v1-normal-0.75", "ksg", seeds=range(10**11))
+    with pytest.raises(InvalidParameterError, match=r"The grid of [\d,]+ runs \(77 tasks x 2 "):
+        plan("*", "ksg,gaussian", n=[100, 200], seeds=f"0-{physical_memory() // 1024 // 308}")
+    assert time.monotonic() - start < 1.0  # refused before building anything
+
+
+def test_parse_seeds_keeps_first_appearance_and_refuses_empty() -> None:
+    assert parse_seeds("3-5,0,4,1-2") == [3, 4, 5, 0, 1, 2]
+    with pytest.raises(InvalidParameterError, match=re.escape("No seeds given; got '5-1'.")):
+        parse_seeds("5-1")
+
+
+_CONCURRENT = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from infolens.benchmark import run
+    db, me, n_procs = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    (db.parent / f"ready-{me}").touch()
+    deadline = time.monotonic() + 30
+    while len(list(db.parent.glob("ready-*"))) < n_procs and time.monotonic() < deadline:
+        time.sleep(0.001)
+    seeds = f"{4 * me}-{4 * me + 7}"  # overlapping windows: 0-7, 4-11, 8-15
+    records = run("1v1-normal-0.75,cmi-normal-direct-1-1-1", "gaussian", n=[200], seeds=seeds, db=db)
+    print(json.dumps([[r.task_id, r.seed, r.estimate] for r in records]))
+    """
+)
+
+
+def test_concurrent_runs_on_one_fresh_database_lose_and_duplicate_nothing(tmp_path: Path) -> None:
+    db, n_procs = tmp_path / "shared.db", 3
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CONCURRENT, str(db), str(i), str(n_procs)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(n_procs)
+    ]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * n_procs, [err for _, err in outputs]
+    rows = _rows(db)
+    keys = [(row[1], row[5]) for row in rows]
+    expected = {(t, s) for t in ("1v1-normal-0.75", "cmi-normal-direct-1-1-1") for s in range(16)}
+    assert len(keys) == len(set(keys)) == 32  # every run stored once
+    assert set(keys) == expected
+    serial = {
+        (r.task_id, r.seed): r.estimate
+        for r in run("1v1-normal-0.75,cmi-normal-direct-1-1-1", "gaussian", n=[200], seeds="0-15")
+    }
+    assert {(row[1], row[5]): row[6] for row in rows} == serial
+    for i, (out, _) in enumerate(outputs):  # each process got its full grid back
+        got = json.loads(out)
+        assert len(got) == 16
+        assert {(t, s) for t, s, _ in got} == {
+            (t, s) for t, s in expected if 4 * i <= s <= 4 * i + 7
+        }
+        assert all(serial[(t, s)] == e for t, s, e in got)

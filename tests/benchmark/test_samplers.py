@@ -13,14 +13,17 @@ from scipy import integrate, stats
 
 import infolens
 from infolens.benchmark import get_task, list_tasks
+from infolens.benchmark._limits import format_bytes, physical_memory
 from infolens.benchmark.samplers import (
     AdditiveUniform,
     ConditionalMultinormal,
+    ConditionalSampler,
     CorrelatedPairs,
     DiscreteGaussianMixture,
     DiscreteUniformShift,
     MixtureQuantile,
     QuantisedNormal,
+    Sampler,
     Spiral,
     SplitMultinormal,
     SplitStudentT,
@@ -31,6 +34,7 @@ from infolens.benchmark.samplers import (
     student_correction,
     student_entropy,
 )
+from infolens.exceptions import InvalidParameterError
 
 MC_N = 200_000
 MC_TOL = 0.02
@@ -70,18 +74,31 @@ def test_multinormal_large_n_gaussian_estimate(global_random_seed: int) -> None:
     task = get_task("multinormal-dense-5-5-0.5")
     x, y = task.sample(100_000, rng=global_random_seed)
     est = infolens.mutual_information(x, y, method="gaussian").value
-    assert est == pytest.approx(task.mutual_information, abs=0.01)
+    assert est == pytest.approx(task.truth, abs=0.01)
 
 
 def test_multinormal_rejects_bad_covariance() -> None:
     with pytest.raises(
-        ValueError, match=re.escape("The covariance matrix must be positive definite.")
+        InvalidParameterError,
+        match=re.escape(
+            "The covariance matrix must be positive definite; got a matrix whose Cholesky "
+            "factorisation fails."
+        ),
     ):
         SplitMultinormal(dim_x=1, dim_y=1, covariance=np.array([[1.0, 2.0], [2.0, 1.0]]))
     with pytest.raises(
-        ValueError, match=re.escape("must be a symmetric (2, 2) matrix; got shape (3, 3).")
+        InvalidParameterError,
+        match=re.escape(
+            "The 'covariance' parameter of SplitMultinormal must be a symmetric (2, 2) matrix; "
+            "got shape (3, 3)."
+        ),
     ):
         SplitMultinormal(dim_x=1, dim_y=1, covariance=np.eye(3))
+    with pytest.raises(
+        InvalidParameterError,
+        match=re.escape("symmetric (3, 3) matrix; got a non-symmetric matrix of shape (3, 3)."),
+    ):
+        ConditionalMultinormal(dim_x=1, dim_y=1, dim_z=1, covariance=np.triu(np.ones((3, 3))))
 
 
 @pytest.mark.parametrize("mi", [2.0, 5.0, 10.0, 20.0])
@@ -137,7 +154,7 @@ def test_student_mi_matches_monte_carlo_of_log_densities(
     task = get_task(task_id)
     assert isinstance(task.sampler, SplitStudentT)
     mc = _student_pointwise_mi(task.sampler, MC_N, global_random_seed)
-    assert mc == pytest.approx(task.mutual_information, abs=MC_TOL)
+    assert mc == pytest.approx(task.truth, abs=MC_TOL)
 
 
 def test_student_correction_is_positive_and_vanishes_for_large_df() -> None:
@@ -200,7 +217,7 @@ def test_monotone_transformed_tasks_large_n_copula_estimate(
     task = get_task(task_id)
     x, y = task.sample(50_000, rng=global_random_seed)
     est = infolens.mutual_information(x, y, method="gaussian_copula").value
-    assert est == pytest.approx(task.mutual_information, rel=0.03, abs=0.02)
+    assert est == pytest.approx(task.truth, rel=0.03, abs=0.02)
 
 
 def test_cmi_matches_partial_correlation_identity() -> None:
@@ -214,15 +231,15 @@ def test_cmi_matches_partial_correlation_identity() -> None:
         precision = np.linalg.inv(sampler.covariance)
         partial = -precision[0, 1] / math.sqrt(precision[0, 0] * precision[1, 1])
         expected = -0.5 * math.log(1 - partial**2)
-        assert get_task(task_id).mutual_information == pytest.approx(expected, abs=1e-12)
-    assert get_task("cmi-normal-chain-1-1-1").mutual_information == 0.0
+        assert get_task(task_id).truth == pytest.approx(expected, abs=1e-12)
+    assert get_task("cmi-normal-chain-1-1-1").truth == 0.0
 
 
 def test_cmi_large_n_gaussian_estimate(global_random_seed: int) -> None:
     task = get_task("cmi-normal-direct-3-3-3")
     x, y, z = task.sample(100_000, rng=global_random_seed)
     est = infolens.conditional_mutual_information(x, y, z, method="gaussian").value
-    assert est == pytest.approx(task.mutual_information, abs=0.01)
+    assert est == pytest.approx(task.truth, abs=0.01)
 
 
 def test_discrete_shift_matches_quadrature() -> None:
@@ -271,30 +288,82 @@ def test_quantised_mi_matches_monte_carlo(task_id: str, global_random_seed: int)
 
 
 def test_sampler_parameter_errors() -> None:
+    """Every sampler error is an infolens exception (a ValueError) naming the parameter."""
     with pytest.raises(
-        ValueError,
+        InvalidParameterError,
         match=re.escape(
             "The 'epsilon' parameter of AdditiveUniform must be a float in the range (0, inf). Got 0 instead."
         ),
     ):
         AdditiveUniform(epsilon=0)
     with pytest.raises(
-        ValueError,
+        InvalidParameterError,
         match=re.escape(
             "The 'n' parameter of CorrelatedPairs must be an int in the range [1, inf). Got 0 instead."
         ),
     ):
         CorrelatedPairs(dim=1, mi=1.0).sample(0)
     with pytest.raises(
-        ValueError, match=re.escape("The 'df' parameter of SplitStudentT must be > 0; got 0.")
+        InvalidParameterError,
+        match=re.escape(
+            "The 'mi' parameter of CorrelatedPairs must be a float in the range (0, inf). Got -1.0 instead."
+        ),
+    ):
+        CorrelatedPairs(dim=1, mi=-1.0)
+    with pytest.raises(
+        InvalidParameterError,
+        match=re.escape(
+            "The 'df' parameter of SplitStudentT must be a float in the range (0, inf). Got 0 instead."
+        ),
     ):
         SplitStudentT(gaussian=CorrelatedPairs(dim=1, mi=1.0), df=0)
     with pytest.raises(
-        ValueError,
-        match=re.escape("The 'rho' parameter of QuantisedNormal must be in (-1, 1); got 1.0."),
+        InvalidParameterError,
+        match=re.escape(
+            "The 'rho' parameter of QuantisedNormal must be a float in the range (-1, 1). Got 1.0 instead."
+        ),
     ):
         QuantisedNormal(rho=1.0, width_x=1.0)
     with pytest.raises(
-        ValueError, match=re.escape("SwissRoll embeds a 1-dimensional variable; got dimension 2.")
+        InvalidParameterError,
+        match=re.escape(
+            "The 'means' parameter of DiscreteGaussianMixture must hold at least two means. Got 1 instead."
+        ),
+    ):
+        DiscreteGaussianMixture(means=(0.0,))
+    with pytest.raises(
+        InvalidParameterError,
+        match=re.escape("SwissRoll embeds a 1-dimensional variable; got dimension 2."),
     ):
         SwissRoll().out_dim(2)
+    with pytest.raises(
+        InvalidParameterError,
+        match=re.escape("Spiral plane (0, 1) needs 0 <= i < j < dimension; got dimension 1."),
+    ):
+        Spiral(i=0, j=1, speed=1.0).out_dim(1)
+
+
+@pytest.mark.parametrize(
+    ("sampler", "columns"),
+    [
+        (CorrelatedPairs(dim=1, mi=1.0), 2),
+        (SplitMultinormal(dim_x=2, dim_y=3, covariance=np.eye(5)), 5),
+        (ConditionalMultinormal(dim_x=1, dim_y=1, dim_z=2, covariance=np.eye(4)), 4),
+        (get_task("asinh-student-identity-2-2-1").sampler, 4),  # transformed: its base checks
+    ],
+)
+def test_absurd_sample_sizes_are_refused_with_the_memory_they_need(
+    sampler: Sampler | ConditionalSampler, columns: int
+) -> None:
+    need = format_bytes(10**14 * columns * 8)
+    with pytest.raises(InvalidParameterError) as info:
+        sampler.sample(10**14, rng=0)
+    message = str(info.value)
+    assert message.startswith("The 'n' parameter of ")
+    assert (
+        f"is too large: n=10**14 samples of {columns} float64 columns would need ~{need} "
+        in message
+    )
+    assert message.endswith(
+        f"of memory; this machine has {format_bytes(physical_memory())}. Choose a smaller n."
+    )

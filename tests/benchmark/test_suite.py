@@ -1,11 +1,14 @@
 """The suite: bmi's 40 ids and ground truths, our tasks, selection, and every sampler's contract."""
 
+import math
 import re
 
 import numpy as np
 import pytest
 
 from infolens.benchmark import BMI_TASKS, INFOLENS_TASKS, get_task, list_tasks, select_tasks
+from infolens.benchmark.samplers import ConditionalSampler
+from infolens.exceptions import UnsupportedQuantityError
 
 # From /work/shared/specs/estimators.md §1.1 (printed by benchmark-mi 0.1.3), bmi's order.
 BMI_TRUTH = {
@@ -61,7 +64,7 @@ def test_bmi_suite_has_the_40_ids_in_order() -> None:
 @pytest.mark.parametrize("task_id", list(BMI_TRUTH))
 def test_bmi_ground_truth_matches_to_4_decimals(task_id: str) -> None:
     task = get_task(task_id)
-    assert round(task.mutual_information, 4) == BMI_TRUTH[task_id]
+    assert round(task.truth, 4) == BMI_TRUTH[task_id]
     numbers = [int(t) for t in re.findall(r"-(\d+)-\1-", task_id)]
     expected = BMI_DIMS.get(task_id, (numbers[0], numbers[0]) if numbers else (1, 1))
     assert (task.dim_x, task.dim_y) == expected
@@ -125,5 +128,28 @@ def test_every_task_samples_shape_dtype_and_reproducibly(task_id: str) -> None:
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
     other = task.sample(40, rng=8)
     assert not all(np.array_equal(a, b) for a, b in zip(first, other, strict=True))
-    assert np.isfinite(task.mutual_information)
-    assert task.mutual_information >= 0
+    assert np.isfinite(task.truth)
+    assert task.truth >= 0
+
+
+def test_task_truth_is_the_exact_value_of_its_quantity() -> None:
+    mi_task = get_task("1v1-normal-0.75")
+    assert mi_task.quantity == "mutual_information"
+    assert mi_task.truth == mi_task.ground_truth() == -0.5 * math.log(1 - 0.75**2)
+    cmi_task = get_task("cmi-normal-direct-1-1-1")
+    assert cmi_task.quantity == "conditional_mutual_information"
+    assert isinstance(cmi_task.sampler, ConditionalSampler)
+    assert cmi_task.truth == cmi_task.sampler.conditional_mutual_information()
+
+
+def test_old_mutual_information_attribute_warns_on_mi_tasks_and_refuses_cmi_tasks() -> None:
+    task = get_task("1v1-normal-0.75")
+    with pytest.warns(DeprecationWarning, match=re.escape("use Task.truth")):
+        assert task.mutual_information == task.truth
+    msg = (
+        "Task 'cmi-normal-direct-1-1-1' is a conditional mutual information task: its ground "
+        "truth is I(X; Y | Z), and its I(X; Y) is not known. Use task.truth (the exact value of "
+        "task.quantity) instead of task.mutual_information."
+    )
+    with pytest.raises(UnsupportedQuantityError, match=re.escape(msg)):
+        _ = get_task("cmi-normal-direct-1-1-1").mutual_information

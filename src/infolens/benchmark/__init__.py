@@ -4,7 +4,7 @@ Examples
 --------
 >>> from infolens import benchmark
 >>> task = benchmark.get_task("multinormal-dense-2-2-0.5")
->>> round(task.mutual_information, 4)
+>>> round(task.truth, 4)
 0.2939
 >>> records = benchmark.run(["1v1-normal-0.75"], ["gaussian"], n=[500], seeds=[0])
 >>> records[0].success, abs(records[0].estimate - records[0].truth) < 0.1

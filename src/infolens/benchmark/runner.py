@@ -10,7 +10,7 @@ import threading
 import time
 import tracemalloc
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, final
@@ -18,12 +18,20 @@ from typing import Any, final
 import numpy as np
 
 import infolens
-from infolens._typing import FloatArray
+from infolens._preprocess import standardize
 from infolens._validation import check_choice, check_int
+from infolens.benchmark._limits import (
+    FLOAT_BYTES,
+    RUN_BYTES,
+    SEED_BYTES,
+    check_memory,
+    format_count,
+)
 from infolens.benchmark.store import ResultStore, RunResult, params_key
 from infolens.benchmark.suite import get_task, select_tasks
+from infolens.benchmark.tasks import Task
 from infolens.estimators.registry import TORCH_METHODS, available_methods, make_estimator
-from infolens.exceptions import InfolensError, InvalidParameterError
+from infolens.exceptions import InvalidParameterError, MissingExtraError
 
 PREPROCESSING = ("none", "standardize")
 SCHEDULERS = ("serial", "threads", "processes")
@@ -31,10 +39,6 @@ SCHEDULERS = ("serial", "threads", "processes")
 _TRACE_LOCK = threading.Lock()
 
 MethodSpec = str | tuple[str, dict[str, Any]]
-
-
-class MissingExtraError(InfolensError, ImportError):
-    """An optional dependency (an extra such as ``dask``) is not installed."""
 
 
 @final
@@ -54,20 +58,6 @@ class RunSpec:
         """The unique key of the run in the store."""
         params = params_key(self.params)
         return (self.task_id, self.method, params, self.preprocess, self.n, self.seed)
-
-
-def standardize(values: FloatArray) -> FloatArray:
-    """Centre each column and scale it to unit variance (constant columns are only centred).
-
-    Examples
-    --------
-    >>> standardize(np.array([[1.0], [3.0]]))
-    array([[-1.],
-           [ 1.]])
-    """
-    centred = values - values.mean(axis=0)
-    scale = centred.std(axis=0)
-    return np.asarray(centred / np.where(scale > 0, scale, 1.0), dtype=np.float64)
 
 
 @contextlib.contextmanager
@@ -130,7 +120,7 @@ def execute(spec: RunSpec) -> RunResult:
         seed=spec.seed,
         quantity=task.quantity,
         estimate=estimate,
-        truth=task.mutual_information,
+        truth=task.truth,
         wall_time=elapsed,
         peak_memory=peak[0],
         success=error is None,
@@ -142,24 +132,85 @@ def execute(spec: RunSpec) -> RunResult:
 def parse_seeds(text: str) -> list[int]:
     """Parse ``"0-9"``, ``"0,3,7"`` or a mix (``"0-2,10"``) into a list of seeds.
 
+    Repeated seeds are kept once, in order of first appearance.
+
+    Raises
+    ------
+    ValueError
+        :class:`~infolens.exceptions.InvalidParameterError` for text that is not integers and
+        ranges, or for so many seeds that their list would not fit in memory (counted before
+        any list is built, e.g. ``"0-100000000000"``).
+
     Examples
     --------
     >>> parse_seeds("0-2,10")
     [0, 1, 2, 10]
     """
-    seeds: list[int] = []
+    ranges: list[range] = []
     try:
         for part in (p.strip() for p in text.split(",") if p.strip()):
             low, sep, high = part.partition("-")
-            values = range(int(low), int(high) + 1) if sep else [int(low)]
-            seeds.extend(v for v in values if v not in seeds)
+            ranges.append(range(int(low), int(high) + 1) if sep else range(int(low), int(low) + 1))
     except ValueError:
         raise InvalidParameterError(
             f"Seeds must be integers, ranges or both (e.g. '0-9' or '0,3,7'); got {text!r}."
         ) from None
+    count = sum(len(r) for r in ranges)
+    check_memory(
+        count * SEED_BYTES,
+        what=f"The seeds {text!r} are {format_count(count)} seeds, whose list alone",
+        advice="Give fewer seeds (e.g. '0-9').",
+    )
+    seeds = list(dict.fromkeys(seed for r in ranges for seed in r))
     if not seeds:
         raise InvalidParameterError(f"No seeds given; got {text!r}.")
     return seeds
+
+
+def _seed_list(seeds: int | str | Sequence[int]) -> list[int]:
+    if isinstance(seeds, str):
+        return parse_seeds(seeds)
+    if isinstance(seeds, int | np.integer):
+        return [check_int(seeds, name="seed", owner="the benchmark runner", low=0)]
+    if isinstance(seeds, Sized):
+        count = len(seeds)
+        check_memory(
+            count * SEED_BYTES,
+            what=f"The 'seeds' parameter of the benchmark runner holds {format_count(count)} "
+            "seeds, whose list alone",
+            advice="Give fewer seeds.",
+        )
+    return [check_int(s, name="seed", owner="the benchmark runner", low=0) for s in seeds]
+
+
+def _check_grid_memory(
+    task_ids: Sequence[str], n_methods: int, sizes: Sequence[int], n_seeds: int
+) -> None:
+    """Refuse a grid whose samples or whose plan cannot fit in memory, before building it."""
+    widest = max(task_ids, key=lambda t: _columns(get_task(t)))
+    columns = _columns(get_task(widest))
+    largest = max(sizes)
+    check_memory(
+        float(largest) * columns * FLOAT_BYTES,
+        what=(
+            f"The 'n' parameter of the benchmark runner is too large: n={format_count(largest)} "
+            f"samples of task {widest!r} ({columns} float64 columns)"
+        ),
+        advice="Choose a smaller n.",
+    )
+    n_runs = len(task_ids) * n_methods * len(sizes) * n_seeds
+    check_memory(
+        float(n_runs) * RUN_BYTES,
+        what=(
+            f"The grid of {format_count(n_runs)} runs ({len(task_ids)} tasks x {n_methods} "
+            f"methods x {len(sizes)} sizes x {n_seeds} seeds), whose plan alone"
+        ),
+        advice="Give fewer seeds, sizes, methods or tasks, or split the sweep into several runs.",
+    )
+
+
+def _columns(task: Task) -> int:
+    return task.dim_x + task.dim_y + task.dim_z
 
 
 def _method_specs(methods: str | Sequence[MethodSpec]) -> list[tuple[str, dict[str, Any]]]:
@@ -191,7 +242,10 @@ def plan(
     Raises
     ------
     ValueError
-        For unknown tasks or methods (listing the valid ones), bad parameters or sizes.
+        For unknown tasks or methods (listing the valid ones), bad parameters or sizes; and
+        (:class:`~infolens.exceptions.InvalidParameterError`) for sizes whose samples, or grids
+        whose plan, would not fit in this machine's memory, e.g. ``n=10**14`` or
+        ``seeds="0-100000000000"`` (the message says how much memory they would need).
 
     Examples
     --------
@@ -202,12 +256,11 @@ def plan(
     specs = _method_specs(methods)
     sizes = [n] if isinstance(n, int) else list(n)
     sizes = [check_int(s, name="n", owner="the benchmark runner") for s in sizes]
-    if isinstance(seeds, str):
-        seed_list = parse_seeds(seeds)
-    else:
-        seed_list = [seeds] if isinstance(seeds, int) else list(seeds)
-    seed_list = [check_int(s, name="seed", owner="the benchmark runner", low=0) for s in seed_list]
+    if not sizes:
+        raise InvalidParameterError("No sample sizes given: 'n' must hold at least one int.")
+    seed_list = _seed_list(seeds)
     check_choice(preprocess, PREPROCESSING, name="preprocess")
+    _check_grid_memory(task_ids, len(specs), sizes, len(seed_list))
     return [
         RunSpec(task_id=t, method=m, params=p, preprocess=preprocess, n=size, seed=s)
         for t in task_ids
@@ -290,7 +343,8 @@ def run(
         results in memory only.
     preprocess : {"none", "standardize"}, default="none"
         ``"standardize"`` scales every column of X, Y (and Z) to zero mean and unit variance
-        before estimating (bmi's protocol).
+        before estimating (bmi's protocol), with the library's one helper,
+        :func:`infolens._preprocess.standardize` (ddof = 0).
     scheduler : {"serial", "threads", "processes"}, "tcp://host:port" or None, default=None
         ``None``/``"serial"`` runs in this process; the others submit the runs to a
         dask.distributed cluster (local threads or processes, or an existing scheduler) and

@@ -288,7 +288,7 @@ def get_task(task_id: str) -> Task:
 
     Examples
     --------
-    >>> round(get_task("1v1-additive-0.1").mutual_information, 4)
+    >>> round(get_task("1v1-additive-0.1").truth, 4)
     1.7094
     """
     if task_id not in TASKS:

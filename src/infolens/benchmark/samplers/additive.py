@@ -36,7 +36,7 @@ class AdditiveUniform:
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples, two arrays of shape ``(n, 1)``."""
-        n = check_n(n, "AdditiveUniform")
+        n = check_n(n, "AdditiveUniform", self.dim_x + self.dim_y)
         generator = check_rng(rng)
         x = generator.uniform(0.0, 1.0, size=(n, 1))
         return x, x + generator.uniform(-self.epsilon, self.epsilon, size=(n, 1))

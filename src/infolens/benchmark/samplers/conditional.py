@@ -8,6 +8,7 @@ import numpy as np
 from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_int, check_rng
 from infolens.benchmark.samplers.normal import _cholesky, _logdet, check_n
+from infolens.exceptions import InvalidParameterError
 
 
 def linear_model_covariance(mixing: ArrayLike) -> FloatArray:
@@ -51,16 +52,17 @@ class ConditionalMultinormal:
         d = self.dim_x + self.dim_y + self.dim_z
         cov = np.asarray(self.covariance, dtype=np.float64)
         if cov.shape != (d, d) or not np.allclose(cov, cov.T):
-            raise ValueError(
-                f"The covariance of ConditionalMultinormal must be a symmetric ({d}, {d}) "
-                f"matrix; got shape {cov.shape}."
+            raise InvalidParameterError(
+                f"The 'covariance' parameter of ConditionalMultinormal must be a symmetric "
+                f"({d}, {d}) matrix; got "
+                f"{'a non-symmetric matrix of ' if cov.shape == (d, d) else ''}shape {cov.shape}."
             )
         object.__setattr__(self, "covariance", cov)
         _cholesky(cov)
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Draw ``n`` samples of ``(X, Y, Z)``."""
-        n = check_n(n, "ConditionalMultinormal")
+        n = check_n(n, "ConditionalMultinormal", self.dim_x + self.dim_y + self.dim_z)
         d = self.covariance.shape[0]
         xyz = check_rng(rng).standard_normal((n, d)) @ _cholesky(self.covariance).T
         a, b = self.dim_x, self.dim_x + self.dim_y

@@ -15,6 +15,7 @@ from scipy.special import ndtr
 from infolens._typing import FloatArray, RNGLike
 from infolens._validation import check_int, check_positive_real, check_rng
 from infolens.benchmark.samplers.normal import check_n
+from infolens.exceptions import InvalidParameterError
 
 #: Gauss–Legendre rule used for all the numerical integrals here.
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(24)
@@ -66,7 +67,7 @@ class DiscreteUniformShift:
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples: integer-valued ``X`` and continuous ``Y``, shape ``(n, 1)``."""
-        n = check_n(n, "DiscreteUniformShift")
+        n = check_n(n, "DiscreteUniformShift", self.dim_x + self.dim_y)
         generator = check_rng(rng)
         x = generator.integers(0, self.m, size=(n, 1)).astype(np.float64)
         return x, x + generator.uniform(0.0, 2.0, size=(n, 1))
@@ -110,11 +111,14 @@ class DiscreteGaussianMixture:
     def __post_init__(self) -> None:
         check_int(self.dim_y, name="dim_y", owner="DiscreteGaussianMixture")
         if len(self.means) < 2:
-            raise ValueError("DiscreteGaussianMixture needs at least two means.")
+            raise InvalidParameterError(
+                "The 'means' parameter of DiscreteGaussianMixture must hold at least two "
+                f"means. Got {len(self.means)} instead."
+            )
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples: integer-valued ``X`` (n, 1) and ``Y`` (n, dim_y)."""
-        n = check_n(n, "DiscreteGaussianMixture")
+        n = check_n(n, "DiscreteGaussianMixture", self.dim_x + self.dim_y)
         generator = check_rng(rng)
         labels = generator.integers(0, len(self.means), size=n)
         y = generator.standard_normal((n, self.dim_y))
@@ -185,8 +189,9 @@ class QuantisedNormal:
 
     def __post_init__(self) -> None:
         if not -1 < self.rho < 1:
-            raise ValueError(
-                f"The 'rho' parameter of QuantisedNormal must be in (-1, 1); got {self.rho}."
+            raise InvalidParameterError(
+                f"The 'rho' parameter of QuantisedNormal must be a float in the range (-1, 1). "
+                f"Got {self.rho!r} instead."
             )
         check_positive_real(self.width_x, name="width_x", owner="QuantisedNormal")
         if self.width_y is not None:
@@ -194,7 +199,7 @@ class QuantisedNormal:
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples, two arrays of shape ``(n, 1)`` (rounded to their grids)."""
-        n = check_n(n, "QuantisedNormal")
+        n = check_n(n, "QuantisedNormal", self.dim_x + self.dim_y)
         z = check_rng(rng).standard_normal((n, 2))
         x = z[:, :1]
         y = self.rho * x + math.sqrt(1 - self.rho**2) * z[:, 1:]

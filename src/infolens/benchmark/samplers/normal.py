@@ -7,12 +7,14 @@ import numpy as np
 
 from infolens._typing import FloatArray, RNGLike
 from infolens._validation import check_int, check_rng
+from infolens.benchmark._limits import check_sample_memory
+from infolens.exceptions import InvalidParameterError
 
 
 def _logdet(matrix: FloatArray) -> float:
     sign, value = np.linalg.slogdet(matrix)
     if sign <= 0:
-        raise ValueError("The covariance matrix must be positive definite.")
+        raise InvalidParameterError("The covariance matrix must be positive definite.")
     return float(value)
 
 
@@ -20,13 +22,26 @@ def _cholesky(covariance: FloatArray) -> FloatArray:
     try:
         factor = np.asarray(np.linalg.cholesky(covariance), dtype=np.float64)
     except np.linalg.LinAlgError:
-        raise ValueError("The covariance matrix must be positive definite.") from None
+        raise InvalidParameterError(
+            "The covariance matrix must be positive definite; got a matrix whose Cholesky "
+            "factorisation fails."
+        ) from None
     return factor
 
 
-def check_n(n: object, owner: str) -> int:
-    """Check a number of samples ``n`` (an int >= 1)."""
-    return check_int(n, name="n", owner=owner, low=1)
+def check_n(n: object, owner: str, columns: int = 1) -> int:
+    """Check a number of samples ``n``: an int >= 1 whose ``columns`` float64 columns fit in memory.
+
+    Raises
+    ------
+    ValueError
+        :class:`~infolens.exceptions.InvalidParameterError` if ``n`` is not an int >= 1, or if
+        ``n * columns`` float64 values would not fit in the memory of this machine (the message
+        says how much they would need).
+    """
+    n = check_int(n, name="n", owner=owner, low=1)
+    check_sample_memory(n, columns, owner=owner)
+    return n
 
 
 @final
@@ -62,16 +77,17 @@ class SplitMultinormal:
         cov = np.asarray(self.covariance, dtype=np.float64)
         d = self.dim_x + self.dim_y
         if cov.shape != (d, d) or not np.allclose(cov, cov.T):
-            raise ValueError(
-                f"The covariance of SplitMultinormal must be a symmetric ({d}, {d}) matrix; "
-                f"got shape {cov.shape}."
+            raise InvalidParameterError(
+                f"The 'covariance' parameter of SplitMultinormal must be a symmetric ({d}, {d}) "
+                f"matrix; got {'a non-symmetric matrix of ' if cov.shape == (d, d) else ''}"
+                f"shape {cov.shape}."
             )
         object.__setattr__(self, "covariance", cov)
         _cholesky(cov)
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples, arrays of shapes ``(n, dim_x)`` and ``(n, dim_y)``."""
-        n = check_n(n, "SplitMultinormal")
+        n = check_n(n, "SplitMultinormal", self.dim_x + self.dim_y)
         z = check_rng(rng).standard_normal((n, self.dim_x + self.dim_y))
         xy = z @ _cholesky(self.covariance).T
         return xy[:, : self.dim_x].copy(), xy[:, self.dim_x :].copy()
@@ -142,7 +158,10 @@ class CorrelatedPairs:
     def __post_init__(self) -> None:
         check_int(self.dim, name="dim", owner="CorrelatedPairs")
         if not self.mi > 0:
-            raise ValueError(f"The 'mi' parameter of CorrelatedPairs must be > 0; got {self.mi}.")
+            raise InvalidParameterError(
+                f"The 'mi' parameter of CorrelatedPairs must be a float in the range (0, inf). "
+                f"Got {self.mi!r} instead."
+            )
 
     @property
     def dim_x(self) -> int:
@@ -156,7 +175,7 @@ class CorrelatedPairs:
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples, two arrays of shape ``(n, dim)``."""
-        n = check_n(n, "CorrelatedPairs")
+        n = check_n(n, "CorrelatedPairs", self.dim_x + self.dim_y)
         z = check_rng(rng).standard_normal((n, 2 * self.dim))
         s = np.exp(-self.mi / self.dim)
         x = z[:, : self.dim]

@@ -9,6 +9,7 @@ from scipy.special import digamma, gammaln
 from infolens._typing import FloatArray, RNGLike
 from infolens._validation import check_rng
 from infolens.benchmark.samplers.normal import CorrelatedPairs, SplitMultinormal, check_n
+from infolens.exceptions import InvalidParameterError
 
 
 def student_entropy(dim: int, df: float) -> float:
@@ -79,7 +80,10 @@ class SplitStudentT:
 
     def __post_init__(self) -> None:
         if not self.df > 0:
-            raise ValueError(f"The 'df' parameter of SplitStudentT must be > 0; got {self.df}.")
+            raise InvalidParameterError(
+                f"The 'df' parameter of SplitStudentT must be a float in the range (0, inf). "
+                f"Got {self.df!r} instead."
+            )
 
     @property
     def dim_x(self) -> int:
@@ -93,7 +97,7 @@ class SplitStudentT:
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples, arrays of shapes ``(n, dim_x)`` and ``(n, dim_y)``."""
-        n = check_n(n, "SplitStudentT")
+        n = check_n(n, "SplitStudentT", self.dim_x + self.dim_y)
         generator = check_rng(rng)
         x, y = self.gaussian.sample(n, generator)
         scale = 1.0 / np.sqrt(generator.chisquare(self.df, size=(n, 1)) / self.df)

@@ -13,6 +13,7 @@ from scipy.special import ndtr
 
 from infolens._typing import FloatArray, RNGLike
 from infolens.benchmark.samplers._base import ConditionalSampler, Sampler
+from infolens.exceptions import InvalidParameterError
 
 
 class Transform(Protocol):
@@ -136,7 +137,9 @@ class SwissRoll:
     def out_dim(self, dim: int) -> int:
         """Return 2 (the input must be one-dimensional)."""
         if dim != 1:
-            raise ValueError(f"SwissRoll embeds a 1-dimensional variable; got dimension {dim}.")
+            raise InvalidParameterError(
+                f"SwissRoll embeds a 1-dimensional variable; got dimension {dim}."
+            )
         return 2
 
     def __call__(self, values: FloatArray) -> FloatArray:
@@ -161,7 +164,10 @@ class Spiral:
     def out_dim(self, dim: int) -> int:
         """Return ``dim`` (which must exceed ``max(i, j)``)."""
         if not 0 <= self.i < self.j < dim:
-            raise ValueError(f"Spiral plane ({self.i}, {self.j}) needs dimension > {self.j}.")
+            raise InvalidParameterError(
+                f"Spiral plane ({self.i}, {self.j}) needs 0 <= i < j < dimension; got "
+                f"dimension {dim}."
+            )
         return dim
 
     def __call__(self, values: FloatArray) -> FloatArray:
