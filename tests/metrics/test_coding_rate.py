@@ -69,7 +69,9 @@ def test_eps_validation() -> None:
         coding_rate(ORTH2, eps=0.1, eps_squared=0.01)
     with pytest.raises(
         InvalidParameterError,
-        match=re.escape("The 'eps' parameter of coding_rate must be a float in the range (0, inf). Got 0 instead."),
+        match=re.escape(
+            "The 'eps' parameter of coding_rate must be a float in the range (0, inf). Got 0 instead."
+        ),
     ):
         coding_rate(ORTH2, eps=0)
     with pytest.raises(InvalidParameterError, match="eps_squared"):
@@ -87,9 +89,7 @@ def test_bad_inputs() -> None:
 
 def test_gradient_flows() -> None:
     z = N4D3.clone().requires_grad_(True)
-    assert torch.autograd.gradcheck(
-        lambda t: rate_reduction(t, N4D3_LABELS, eps_squared=0.5), (z,)
-    )
+    assert torch.autograd.gradcheck(lambda t: rate_reduction(t, N4D3_LABELS, eps_squared=0.5), (z,))
 
 
 def test_streaming_equals_one_pass() -> None:
@@ -119,8 +119,9 @@ def test_coding_rate_accumulator_checks_dim_and_empty() -> None:
     metric = CodingRate(dim=3, eps=1.0)
     with pytest.raises(InvalidParameterError, match=re.escape("built for dim=3")):
         metric.update(torch.zeros(2, 4))
-    with pytest.warns(UserWarning, match="before any update"), pytest.raises(
-        InsufficientSamplesError
+    with (
+        pytest.warns(UserWarning, match="before any update"),
+        pytest.raises(InsufficientSamplesError),
     ):
         metric.compute()
     metric.update(np.eye(3))  # numpy input accepted

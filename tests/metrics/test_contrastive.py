@@ -47,7 +47,9 @@ def test_infonce_accuracy_counts_strict_wins() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(InvalidInputError, match=re.escape("must have the same shape; got (3, 2) and (2, 2)")):
+    with pytest.raises(
+        InvalidInputError, match=re.escape("must have the same shape; got (3, 2) and (2, 2)")
+    ):
         alignment(X, Y[:2])
     with pytest.raises(InsufficientSamplesError, match="at least 2 samples"):
         uniformity(X[:1])
@@ -73,7 +75,9 @@ def test_accumulators_equal_one_pass() -> None:
     scores = x @ y.T
     acc.update(scores[:20, :20])
     acc.update(scores[20:, 20:])
-    expected = (infonce_accuracy(scores[:20, :20]) * 20 + infonce_accuracy(scores[20:, 20:]) * 30) / 50
+    expected = (
+        infonce_accuracy(scores[:20, :20]) * 20 + infonce_accuracy(scores[20:, 20:]) * 30
+    ) / 50
     assert float(acc.compute()) == pytest.approx(float(expected), rel=1e-12)
 
 

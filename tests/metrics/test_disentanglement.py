@@ -76,12 +76,16 @@ def test_total_correlation_gaussian_closed_form(global_random_seed: int) -> None
     # exact: the sample-covariance value
     sample = np.cov(z.numpy(), rowvar=False)
     corr = sample / np.sqrt(np.outer(np.diag(sample), np.diag(sample)))
-    assert float(total_correlation(z)) == pytest.approx(-0.5 * np.linalg.slogdet(corr)[1], rel=1e-10)
+    assert float(total_correlation(z)) == pytest.approx(
+        -0.5 * np.linalg.slogdet(corr)[1], rel=1e-10
+    )
 
 
 def test_total_correlation_accumulators_equal_one_pass(global_random_seed: int) -> None:
     rng = np.random.default_rng(global_random_seed)
-    z = torch.tensor(rng.standard_normal((300, 3)) @ np.array([[1, 0.5, 0], [0, 1, 0.2], [0, 0, 1]]))
+    z = torch.tensor(
+        rng.standard_normal((300, 3)) @ np.array([[1, 0.5, 0], [0, 1, 0.2], [0, 0, 1]])
+    )
     for method in ("gaussian", "knn"):
         metric = TotalCorrelation(dim=3, method=method)
         for start in range(0, 300, 64):

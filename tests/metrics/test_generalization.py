@@ -22,13 +22,13 @@ def test_kl_of_shifted_gaussians(global_random_seed: int) -> None:
 
 def test_wasserstein_exact_in_1d_and_sliced_in_2d(global_random_seed: int) -> None:
     train = np.array([0.0, 1, 2, 3])
-    assert float(representation_shift(train, train + 0.5, method="wasserstein")) == pytest.approx(0.5)
+    assert float(representation_shift(train, train + 0.5, method="wasserstein")) == pytest.approx(
+        0.5
+    )
     rng = np.random.default_rng(global_random_seed)
     mu = np.array([0.6, 0.8])
     x = rng.standard_normal((2000, 2))
-    value = float(
-        representation_shift(x, x + mu, method="wasserstein", n_projections=400, rng=0)
-    )
+    value = float(representation_shift(x, x + mu, method="wasserstein", n_projections=400, rng=0))
     # pure translation: sliced W1 = E|θ·μ| = 2‖μ‖/π for θ uniform on the circle (MC over θ)
     assert value == pytest.approx(2 / math.pi, abs=0.03)
     again = float(representation_shift(x, x + mu, method="wasserstein", n_projections=400, rng=0))
@@ -47,7 +47,10 @@ def test_duplicates_raise_for_kl() -> None:
 
 def test_layer_gap_and_accumulator(global_random_seed: int) -> None:
     rng = np.random.default_rng(global_random_seed)
-    train = {"a": torch.tensor(rng.standard_normal((200, 3))), "b": torch.tensor(rng.standard_normal((200, 1)))}
+    train = {
+        "a": torch.tensor(rng.standard_normal((200, 3))),
+        "b": torch.tensor(rng.standard_normal((200, 1))),
+    }
     test = {"a": train["a"] + 1.0, "b": train["b"] * 1.0 + 0.25}
     gap = layer_information_gap(train, test, rng=1)
     assert set(gap) == {"a", "b"}
