@@ -189,6 +189,11 @@ def _read_npz(stream: IO[bytes], key: str | None, *, where: str) -> Array:
             raise InvalidInputError(
                 f"Key {key!r} of {where} is truncated or corrupt ({err})."
             ) from None
+        if not isinstance(array, np.ndarray):  # a zip member that is not .npy: raw bytes
+            raise InvalidInputError(
+                f"Key {key!r} of {where} is not a NumPy array (the archive was not written by "
+                "numpy.savez)."
+            )
         return array
 
 

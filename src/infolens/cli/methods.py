@@ -122,4 +122,4 @@ def methods(
     if any(not info["installed"] for info in table.values()):
         extras = sorted({str(i["extra"]) for i in table.values() if not i["installed"]})
         hints = ", ".join(f'pip install "infolens[{extra}]"' for extra in extras)
-        Console(highlight=False).print(f"Methods marked 'not installed' need: {hints}.")
+        Console(highlight=False).print(Text(f"Methods marked 'not installed' need: {hints}."))
