@@ -41,3 +41,22 @@ def test_import_infolens_does_not_import_the_cli() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_listing_methods_imports_no_estimator_and_no_torch() -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from infolens.cli import app; "
+        "before = set(sys.modules); "
+        "result = CliRunner().invoke(app, ['methods']); assert result.exit_code == 0; "
+        "CliRunner().invoke(app, ['methods', '--json']); "
+        "print(sorted(m for m in set(sys.modules) - before if m.startswith('infolens')), "
+        "'torch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] False"
+
+
+def test_methods_quantity_filter(run_cli: RunCLI) -> None:
+    result = run_cli("methods", "--quantity", "entropy", "--json")
+    assert result.returncode == 0, result.stderr
+    assert list(json.loads(result.stdout)) == infolens.available_methods("entropy")

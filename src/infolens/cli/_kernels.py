@@ -8,9 +8,29 @@ the kernels yet, so the first call does not look hung.
 
 from pathlib import Path
 
-#: Methods that run the compiled k-NN kernels (``auto`` may choose one of them).
-KNN_METHODS = frozenset({"auto", "frenzel_pompe", "kl", "ksg", "mixed_knn"})
+#: Methods that never run the k-NN kernels (closed forms, counting, Gram matrices); every other
+#: method (``auto`` included) may, and the neural ones (the torch extra) do not.
+NO_KNN_METHODS = frozenset(
+    {"binning", "cauchy_schwarz", "gaussian", "gaussian_copula", "matrix_renyi", "miller_madow",
+     "plugin"}
+)  # fmt: skip
 NOTICE = "Compiling the k-NN kernels (once, ~20 s)..."
+
+
+def may_use_knn(method: str) -> bool:
+    """Return whether ``method`` may run the compiled k-NN kernels.
+
+    Examples
+    --------
+    >>> may_use_knn("ksg"), may_use_knn("auto"), may_use_knn("gaussian"), may_use_knn("infonce")
+    (True, True, False, False)
+    """
+    from infolens.estimators.registry import REGISTRY
+
+    if method in NO_KNN_METHODS:
+        return False
+    record = REGISTRY.get(method)
+    return record is None or record.extra is None
 
 
 def kernel_index_files() -> list[Path]:
@@ -51,7 +71,7 @@ def notify_if_compiling(methods: list[str]) -> bool:
     """
     from infolens.cli._output import print_notice
 
-    if not KNN_METHODS.intersection(methods) or kernels_cached():
+    if not any(may_use_knn(m) for m in methods) or kernels_cached():
         return False
     print_notice(NOTICE)
     return True
