@@ -21,7 +21,7 @@ def test_infoplane_reproduce_writes_the_report(run_cli: RunCLI, tmp_path: Path) 
 def test_infoplane_missing_data_is_one_line(run_cli: RunCLI, tmp_path: Path) -> None:
     done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "5", "--out", tmp_path,
                    "--data", tmp_path / "nope.mat")  # fmt: skip
-    assert done.returncode == 1
+    assert done.returncode == 2  # every user error exits with 2 (cli._output.USER_ERROR)
     assert done.stderr.startswith("Error: The 12-bit dataset was not found at")
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
