@@ -77,15 +77,15 @@ _MI: tuple[Quantity, ...] = ("mutual_information",)
 _ALL: tuple[Quantity, ...] = INFORMATION_QUANTITIES
 
 
-_LEGACY_NEURAL = {  # until the one NeuralEstimator(bound=...) lands
-    "club": "CLUB", "dv": "DV", "infonce": "InfoNCE", "js": "JS", "mine": "MINE", "nwj": "NWJ",
-    "smile": "SMILE", "wdm": "WDM",
-}  # fmt: skip
-
-
 def _neural(name: str, summary: str) -> Method:
-    target = _NEURAL.replace("NeuralEstimator", f"{_LEGACY_NEURAL[name]}Estimator")
-    return Method(name=name, target=target, quantities=_MI, summary=summary, extra="torch")
+    return Method(
+        name=name,
+        target=_NEURAL,
+        quantities=_MI,
+        summary=summary,
+        params={"bound": name},
+        extra="torch",
+    )
 
 
 _BUILTIN = (
@@ -106,6 +106,14 @@ _BUILTIN = (
            summary="Kozachenko–Leonenko k-NN differential entropy (max or Euclidean norm)."),
     Method(name="ksg", target="infolens.estimators.ksg:KSGEstimator", quantities=_MI,
            summary="Kraskov–Stögbauer–Grassberger k-NN MI (variant 1 or 2)."),
+    Method(name="lnc", target="infolens.estimators.lnc:LNCEstimator", quantities=_MI,
+           summary="KSG with the local non-uniformity correction (strongly dependent data)."),
+    Method(name="compression", target="infolens.estimators.compression:CompressionEstimator",
+           quantities=_MI,
+           summary="PCA-compressed X and Y, then copula k-NN: a lower bound for high dimension."),
+    Method(name="copula_ensemble", target="infolens.auto:CopulaEnsembleEstimator",
+           quantities=_MI,
+           summary="auto's continuous MI: largest of copula KSG/LNC, Gaussian-copula, radial."),
     Method(name="miller_madow", target="infolens.estimators.miller_madow:MillerMadowEstimator",
            quantities=_ALL, data="discrete",
            summary="Plug-in entropies of discrete symbols with the Miller–Madow correction."),

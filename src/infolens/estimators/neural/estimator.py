@@ -9,7 +9,6 @@ remain as deprecated aliases.
 
 import math
 import re
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -600,18 +599,11 @@ def _deprecated(class_name: str, bound: str) -> Callable[..., NeuralEstimator]:
     )
 
     def make(**params: Any) -> NeuralEstimator:
-        # Transitional, until the registry targets NeuralEstimator itself (then drop this test
-        # and __dataclass_fields__ below): the registry's own lookup is not a deprecated use.
-        if sys._getframe(1).f_globals.get("__name__") != "infolens.estimators.registry":
-            warnings.warn(message, DeprecationWarning, stacklevel=2)
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
         return NeuralEstimator(bound=bound, **params)
 
     make.__name__ = make.__qualname__ = class_name
     make.__doc__ = f"Deprecated: {BOUNDS[bound].summary} Use ``NeuralEstimator(bound={bound!r})``."
-    # Lets dataclasses.fields() (the registry's parameter check) list what it accepts.
-    make.__dataclass_fields__ = {  # type: ignore[attr-defined]
-        f.name: f for f in fields(NeuralEstimator) if f.name != "bound"
-    }
     make.name = bound  # type: ignore[attr-defined]
     return make
 
