@@ -23,7 +23,7 @@ __all__ = [
     "check_labels",
     "check_matrix",
     "check_same_rows",
-    "check_unit_interval",
+    "one_hot",
 ]
 
 
@@ -140,14 +140,10 @@ def check_label_range(labels: torch.Tensor, *, n_classes: int, owner: str, name:
         )
 
 
-def check_unit_interval(value: object, *, name: str, owner: str) -> float:
-    """Return ``value`` as a float in ``[0, 1]``; raise otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InvalidParameterError(
-            f"The '{name}' parameter of {owner} must be a float in the range [0, 1]. "
-            f"Got {value!r} instead."
-        )
-    return float(value)
+def one_hot(labels: torch.Tensor, n_classes: int, dtype: torch.dtype) -> torch.Tensor:
+    """One-hot ``(n, n_classes)`` by comparison (unlike ``F.one_hot``, no device-side check)."""
+    classes = torch.arange(n_classes, device=labels.device)
+    return (labels[:, None] == classes[None, :]).to(dtype)
 
 
 def check_real(value: object, *, name: str, owner: str, low: float = -np.inf) -> float:

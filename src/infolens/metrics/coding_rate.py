@@ -34,7 +34,6 @@ Examples
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812 (the conventional alias)
 
 from infolens._validation import check_int, check_positive_real
 from infolens.exceptions import InvalidParameterError
@@ -43,6 +42,7 @@ from infolens.metrics._checks import (
     check_label_range,
     check_labels,
     check_matrix,
+    one_hot,
 )
 from infolens.streaming import Accumulator
 
@@ -136,7 +136,7 @@ def _class_grams(
     z: torch.Tensor, labels: torch.Tensor, n_classes: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-class Grams ``z_jᵀ z_j`` (k, d, d) and counts (k,), without a host read."""
-    onehot = F.one_hot(labels, n_classes).to(z.dtype)  # (n, k)
+    onehot = one_hot(labels, n_classes, z.dtype)  # (n, k)
     weighted = onehot.T[:, :, None] * z[None, :, :]  # (k, n, d)
     grams = weighted.transpose(1, 2) @ z  # (k, d, d)
     return grams, onehot.sum(dim=0)

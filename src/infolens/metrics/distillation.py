@@ -33,7 +33,13 @@ import torch.nn.functional as F  # noqa: N812 (the conventional alias)
 
 from infolens._validation import check_int
 from infolens.exceptions import InvalidInputError
-from infolens.metrics._checks import check_finite, check_label_range, check_labels, check_matrix
+from infolens.metrics._checks import (
+    check_finite,
+    check_label_range,
+    check_labels,
+    check_matrix,
+    one_hot,
+)
 from infolens.streaming import Accumulator
 
 __all__ = ["DistillationCMI", "class_centroids", "distillation_cmi"]
@@ -56,7 +62,7 @@ def _entropy_rows(log_p: torch.Tensor) -> torch.Tensor:
 def _class_sums(
     probabilities: torch.Tensor, labels: torch.Tensor, n_classes: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    onehot = F.one_hot(labels, n_classes).to(probabilities.dtype)
+    onehot = one_hot(labels, n_classes, probabilities.dtype)
     return onehot.T @ probabilities, onehot.sum(dim=0)
 
 
