@@ -90,3 +90,35 @@ def test_binning_rejects_bad_settings(params: dict[str, object], message: str) -
 def test_binning_rejects_per_column_settings_of_wrong_length() -> None:
     with pytest.raises(ValueError, match=re.escape("has 3 entries, but the input has 2 column(s)")):
         BinningEstimator(bins=(2, 3, 4)).entropy(np.zeros((5, 2)))
+
+
+def test_binning_by_width_accepts_negative_values() -> None:
+    # Issue 17: negative bin indices reached np.bincount, so a standard-normal sample failed.
+    x = np.random.default_rng(0).standard_normal(2000)
+    est = BinningEstimator(width=0.5)
+    index = est.bin_indices(x)[:, 0]
+    assert index.min() < 0
+    _, counts = np.unique(index, return_counts=True)
+    p = counts / counts.sum()
+    assert est.entropy(x).value == pytest.approx(float(-(p * np.log(p)).sum()), abs=1e-12)
+    assert est.mutual_information(x, x).value == pytest.approx(est.entropy(x).value, abs=1e-12)
+    # shifting the data by a whole number of bins relabels the bins only
+    assert est.entropy(x - 10.0).value == pytest.approx(est.entropy(x).value, abs=1e-12)
+
+
+def test_binning_exact_entropy_with_negative_width_bins() -> None:
+    # bins [-1, -0.5), [-0.5, 0), [0, 0.5): counts 1, 2, 1 -> H = 1.5 bits
+    est = BinningEstimator(width=0.5).entropy([-0.7, -0.2, -0.1, 0.3])
+    assert est.to("bits").value == pytest.approx(1.5, abs=1e-12)
+
+
+def test_binning_by_count_handles_a_range_that_overflows() -> None:
+    x = np.random.default_rng(1).standard_normal(500)
+    scaled = BinningEstimator(bins=8).entropy(x * 1e307).value
+    assert scaled == BinningEstimator(bins=8).entropy(x).value
+
+
+def test_binning_rejects_a_width_too_small_for_the_data() -> None:
+    x = np.random.default_rng(2).standard_normal(100) * 1e300
+    with pytest.raises(ValueError, match=re.escape("The 'width' parameter of BinningEstimator")):
+        BinningEstimator(width=1e-10).entropy(x)

@@ -6,6 +6,7 @@ import pytest
 
 import infolens
 from infolens.estimators.plugin import PluginEstimator
+from infolens.exceptions import DegenerateDataWarning
 
 LN2 = np.log(2)
 # Samples whose empirical pmf is exactly the spec's 3-variable pmf over (X, Y, Z):
@@ -82,3 +83,23 @@ def test_plugin_accepts_strings_and_pandas_categoricals() -> None:
 def test_plugin_rejects_object_arrays_of_non_labels() -> None:
     with pytest.raises(TypeError, match="got an object array holding dict"):
         PluginEstimator().entropy(np.array([{}, {}], dtype=object))
+
+
+@pytest.mark.parametrize("method", ["plugin", "miller_madow"])
+def test_plugin_warns_on_continuous_data(method: str) -> None:
+    # Issue 17: every distinct float is its own symbol, so the value is ~ln N, silently.
+    x = np.random.default_rng(0).standard_normal(200)
+    with pytest.warns(DegenerateDataWarning, match="every sample is its own symbol"):
+        est = infolens.entropy(x, method=method)
+    correction = 199 / 400 if method == "miller_madow" else 0.0  # (K - 1) / (2 N)
+    assert est.value == pytest.approx(np.log(200) + correction, abs=1e-12)
+    with pytest.warns(DegenerateDataWarning, match="input y looks continuous"):
+        infolens.mutual_information(np.arange(200) % 3, x, method=method)
+
+
+def test_plugin_does_not_warn_on_integer_valued_or_repeating_floats() -> None:
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 4, 300).astype(float)
+    halves = rng.integers(0, 4, 300) + 0.5  # repeated non-integer floats: a symbol table
+    assert np.isfinite(infolens.mutual_information(labels, halves, method="plugin").value)
+    assert infolens.entropy(np.arange(50.0), method="plugin").value == pytest.approx(np.log(50))

@@ -1,5 +1,6 @@
 """Shared kernel of the discrete estimators: symbol coding and count-based entropies."""
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ import numpy as np
 from infolens._typing import ArrayLike, IntArray, RNGLike
 from infolens._validation import check_categorical, check_consistent_length
 from infolens.estimators._base import Estimate, Estimator
+from infolens.exceptions import DegenerateDataWarning
 
 
 def encode(data: np.ndarray[Any, Any]) -> IntArray:
@@ -61,6 +63,29 @@ def discrete_information(codes: Sequence[IntArray], *, miller_madow: bool) -> fl
     return h(x, *z) + h(y, *z) - h(x, y, *z) - h(*z)
 
 
+CONTINUOUS_MIN_SAMPLES = 10
+"""Fewest samples from which all-distinct non-integer floats are taken for continuous data."""
+
+
+def _warn_if_continuous(
+    array: np.ndarray[Any, Any], codes: IntArray, name: str, method: str
+) -> None:
+    """Warn when ``array`` holds distinct non-integer floats: each sample is its own symbol."""
+    n = len(codes)
+    if array.dtype.kind != "f" or n < CONTINUOUS_MIN_SAMPLES or np.all(array == np.round(array)):
+        return
+    if int(codes.max()) + 1 < n:  # some sample repeats: a symbol table, not continuous data
+        return
+    warnings.warn(
+        f"method='{method}': input {name} looks continuous: all {n} samples are distinct "
+        f"non-integer floats, so every sample is its own symbol and the plug-in entropy is "
+        f"ln N = {np.log(n):.4g} nats whatever the distribution. Bin the data first "
+        "(method='binning') or use a continuous estimator ('ksg', 'kl', 'mixed_knn').",
+        DegenerateDataWarning,
+        stacklevel=4,
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class DiscreteEstimator(Estimator):
     """Abstract base of the count-based estimators for integer or categorical symbols.
@@ -72,7 +97,10 @@ class DiscreteEstimator(Estimator):
     def _codes(self, data: Sequence[ArrayLike]) -> tuple[list[IntArray], int]:
         arrays = [check_categorical(a, name=name) for a, name in zip(data, "xyz", strict=False)]
         n = check_consistent_length(arrays)
-        return [encode(a) for a in arrays], n
+        codes = [encode(a) for a in arrays]
+        for array, code, name in zip(arrays, codes, "xyz", strict=False):
+            _warn_if_continuous(array, code, name, self.name)
+        return codes, n
 
     def _corrected(self) -> bool:
         raise NotImplementedError

@@ -14,10 +14,11 @@ from infolens._validation import (
     check_positive_real,
 )
 from infolens.estimators._base import Estimate, Estimator
-from infolens.estimators._discrete import discrete_information, joint_codes
+from infolens.estimators._discrete import discrete_information, encode
 from infolens.exceptions import InvalidInputError, InvalidParameterError
 
 _OWNER = "BinningEstimator"
+_MAX_INDEX = 2.0**53  # bin indices are exact integers up to here
 
 
 def _per_column(value: object, n_columns: int, name: str) -> list[object]:
@@ -141,11 +142,23 @@ class BinningEstimator(Estimator):
         if self.width is not None:
             width = float(_per_column(self.width, n_columns, "width")[j])  # type: ignore[arg-type]
             anchor = low if self.bin_range is not None else 0.0
-            return np.floor((column - anchor) / width).astype(np.intp)
+            with np.errstate(over="ignore"):
+                index = np.floor((column - anchor) / width)
+            if not np.all(np.abs(index) <= _MAX_INDEX):
+                raise InvalidParameterError(
+                    f"The 'width' parameter of {_OWNER} is too small for the data: width={width:g} "
+                    f"on data in [{column.min():g}, {column.max():g}] gives bin indices beyond "
+                    f"2**53. Use a larger width."
+                )
+            return index.astype(np.intp)
         n_bins = int(_per_column(self.bins, n_columns, "bins")[j])  # type: ignore[call-overload]
         if high == low:
             return np.zeros(column.size, dtype=np.intp)
-        index = np.floor((column - low) / (high - low) * n_bins)
+        span = high - low
+        if np.isfinite(span):
+            index = np.floor((column - low) / span * n_bins)
+        else:  # the range overflows float64 (data near +-1.8e308): halve everything first
+            index = np.floor((column / 2 - low / 2) / (high / 2 - low / 2) * n_bins)
         return np.asarray(np.clip(index, 0, n_bins - 1), dtype=np.intp)
 
     def entropy(self, x: ArrayLike, *, rng: RNGLike = None) -> Estimate:
@@ -165,7 +178,8 @@ class BinningEstimator(Estimator):
     def _run(self, data: Sequence[ArrayLike], quantity: Quantity) -> Estimate:
         arrays = [check_array(a, name=name) for a, name in zip(data, "xyz", strict=False)]
         n = check_consistent_length(arrays)
-        codes = [joint_codes(list(self.bin_indices(a).T)) for a in arrays]
+        # Bin indices may be negative (width bins anchored at 0) or sparse: code them densely.
+        codes = [encode(self.bin_indices(a)) for a in arrays]
         value = discrete_information(codes, miller_madow=self.miller_madow)
         occupied = [int(np.unique(c).size) for c in codes]
         return self._estimate(value, n_samples=n, quantity=quantity, occupied_bins=occupied)
