@@ -12,7 +12,6 @@ def test_demo_prints_estimates_next_to_truth_and_writes_a_report(
     report = tmp_path / "report.json"
     done = run_cli("demo", "-n", "600", "--seed", "3", "--out", report)
     assert done.returncode == 0, done.stderr
-    assert "auto → ksg" in done.stdout
     assert "0.4133" in done.stdout  # the truth of the 1x1 Gaussian task
     payload = json.loads(report.read_text())
     assert payload["meta"]["n_samples"] == 600
@@ -20,6 +19,9 @@ def test_demo_prints_estimates_next_to_truth_and_writes_a_report(
     assert len(tasks) == 9
     for r in payload["records"]:
         assert abs(r["estimate"] - r["truth"] - r["error"]) < 1e-12
+    auto = [r for r in payload["records"] if r["method"] == "auto"]
+    assert auto
+    assert f"auto → {auto[0]['resolved_method']}" in done.stdout
 
 
 def test_demo_rejects_unknown_units(run_cli: RunCLI) -> None:

@@ -264,7 +264,7 @@ ERROR_CASES = [
     pytest.param(["{d}/xyz.npz:w", "{d}/xyz.npz:y"], b"", _BAD_KEY, id="bad-npz-key"),
     pytest.param(["{d}/xyz.npz"], b"", "holds 3 arrays; choose one with ':KEY'", id="npz-no-key"),
     pytest.param(["{d}/x.npy", "--given", "{d}/y.npy"], b"", "--given Z needs Y", id="given-no-y"),
-    pytest.param(["{d}/x.npy", "{d}/y.npy", "-k", "0"], b"", _K_ZERO, id="k-zero"),
+    pytest.param(["{d}/x.npy", "{d}/y.npy", "-m", "ksg", "-k", "0"], b"", _K_ZERO, id="k-zero"),
     pytest.param(["{d}/xyz.csv:a,q"], b"", "Column(s) 'q' not found", id="unknown-column"),
     pytest.param(
         ["{d}/x.npy", "--method", "ksg"],

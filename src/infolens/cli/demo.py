@@ -35,7 +35,8 @@ def demo(
             records = run_demo(n_samples=n_samples, seed=seed, units=units)
     table = Table(title=f"infolens {infolens.__version__} demo: N={n_samples}, seed={seed}")
     for column in ("task", "truth", "method", "estimate", "error", "time [s]"):
-        table.add_column(column, justify="left" if column in ("task", "method") else "right")
+        left = column in ("task", "method")
+        table.add_column(column, justify="left" if left else "right", no_wrap=column == "method")
     previous = None
     for r in records:
         first = r["task"] != previous
