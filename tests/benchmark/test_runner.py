@@ -153,7 +153,8 @@ _SWEEP = textwrap.dedent(
     """
     import sys
     from infolens.benchmark import run
-    run("1v1-normal-0.75,1v1-additive-0.75", "ksg,gaussian", n=[2000], seeds="0-29", db=sys.argv[1])
+    methods = [("ksg", {"n_jobs": 1}), "gaussian"]  # one thread: no thread start-up per run
+    run("1v1-normal-0.75,1v1-additive-0.75", methods, n=[2000], seeds="0-29", db=sys.argv[1])
     """
 )
 
@@ -186,7 +187,11 @@ def test_sigkill_mid_sweep_loses_nothing_and_duplicates_nothing(tmp_path: Path) 
     before = _rows(db)
     assert 5 <= len(before) < 120  # killed mid-sweep
     records = run(
-        "1v1-normal-0.75,1v1-additive-0.75", "ksg,gaussian", n=[2000], seeds="0-29", db=db
+        "1v1-normal-0.75,1v1-additive-0.75",
+        [("ksg", {"n_jobs": 1}), "gaussian"],
+        n=[2000],
+        seeds="0-29",
+        db=db,
     )
     after = _rows(db)
     assert len(records) == len(after) == 120
