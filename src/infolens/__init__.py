@@ -14,7 +14,7 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
-from infolens import discrete, exceptions, kernel
+from infolens import discrete, exceptions, feature_selection, kernel
 from infolens._estimate import ConfidenceInterval, Estimate
 from infolens.discrete.pid import pid_from_samples as pid
 from infolens.estimators.registry import (
@@ -23,6 +23,7 @@ from infolens.estimators.registry import (
     get_estimator_class,
     register_method,
 )
+from infolens.feature_selection import feature_mutual_information
 from infolens.functional import (
     conditional_mutual_information,
     entropy,
@@ -44,6 +45,8 @@ __all__ = [
     "discrete",
     "entropy",
     "exceptions",
+    "feature_mutual_information",
+    "feature_selection",
     "get_estimator_class",
     "kernel",
     "mutual_information",
