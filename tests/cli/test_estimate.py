@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import infolens
+from infolens.cli import app
 from infolens.cli._options import parse_params
 from infolens.cli._sources import read_csv, read_source, split_source
 from infolens.exceptions import DegenerateDataWarning
@@ -284,16 +286,35 @@ ERROR_CASES = [
 
 @pytest.mark.parametrize(("args", "stdin", "message"), ERROR_CASES)
 def test_error_is_one_line_with_exit_status_2(
-    run_cli: RunCLI, data_dir: Path, args: list[str], stdin: bytes, message: str
+    data_dir: Path, args: list[str], stdin: bytes, message: str
 ) -> None:
-    result = run_cli("estimate", *(a.format(d=data_dir) for a in args), stdin=stdin)
-    assert result.returncode == 2
+    # in-process (typer's CliRunner): the same InfolensGroup.main as the script, much faster
+    result = CliRunner().invoke(
+        app,
+        ["estimate", *(a.format(d=data_dir) for a in args)],
+        input=stdin,
+        env={"NO_COLOR": "1", "COLUMNS": "120"},
+    )
+    assert result.exit_code == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
+    lines = problems(result.stderr)
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: ")
     assert message.format(d=data_dir) in lines[0]
+
+
+def test_installed_script_reports_errors_in_one_line(run_cli: RunCLI, data_dir: Path) -> None:
+    result = run_cli("estimate", "-", "-:a", stdin=b"a\n1\n2\n")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "Error: Only one of X, Y and Z may be '-' (standard input).\n"
+    result = run_cli("estimate", data_dir / "x.npy", "--units", "furlongs")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: Invalid value for '--units' / '-u': 'furlongs' is not one of 'nats', 'bits'. "
+        "(see 'infolens estimate --help')\n"
+    )
 
 
 # --- readers and parsers (in-process) --------------------------------------------------------
@@ -335,3 +356,13 @@ def test_split_source_keeps_existing_paths_with_colons_whole(tmp_path: Path) -> 
     np.save(odd, SAMPLES["x"])
     assert split_source(str(odd)) == (str(odd), None)
     assert split_source("data.csv:a,b") == ("data.csv", "a,b")
+
+
+def test_plugin_on_continuous_data_warns_in_one_line(run_cli: RunCLI, data_dir: Path) -> None:
+    result = run_cli("estimate", data_dir / "x.npy", "--method", "plugin")
+    assert result.returncode == 0, result.stderr
+    with pytest.warns(DegenerateDataWarning, match="continuous") as caught:
+        expected = infolens.entropy(SAMPLES["x"], method="plugin")
+    message = " ".join(str(caught[0].message).split())
+    assert problems(result.stderr) == [f"Warning: {message}"]
+    assert result.stdout.startswith(f"H(X) = {expected.value:.6g} nats")
