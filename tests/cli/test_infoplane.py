@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from infolens.cli._output import USER_ERROR
 from tests.cli.conftest import RunCLI
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
@@ -11,22 +12,74 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
 def test_infoplane_reproduce_writes_the_report(run_cli: RunCLI, tmp_path: Path) -> None:
     out = tmp_path / "run"
     done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "8", "--seeds", "1",
-                   "--out", out, "--data", DATA, "--json")  # fmt: skip
+                   "-o", out, "--data", DATA, "--json")  # fmt: skip
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["epochs"] == 8
+    assert summary["seeds"] == 1
+    assert summary["inputs"] == "signed"
     assert (out / "report.html").exists()
+
+
+def test_inputs_reach_the_run_and_seeds_take_a_range(run_cli: RunCLI, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "3", "--seeds", "2-3",
+                   "--inputs", "binary", "--out", out, "--data", DATA, "--jobs", "1",
+                   "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["inputs"] == "binary"
+    assert summary["seeds"] == [2, 3]
+    assert sorted(p.name for p in out.glob("tanh-seed*")) == ["tanh-seed2", "tanh-seed3"]
+    # the checkpoint was trained on 0/1 inputs: a signed rerun into it is refused, not mixed
+    again = run_cli("infoplane", "reproduce", "tishby", "--epochs", "3", "--seeds", "2-3",
+                    "--out", out, "--data", DATA, "--jobs", "1")  # fmt: skip
+    assert again.returncode == USER_ERROR
+    assert "belongs to a run with other settings" in again.stderr
+
+
+def test_bad_options_list_the_choices_on_one_line(run_cli: RunCLI, tmp_path: Path) -> None:
+    bogus = run_cli("infoplane", "reproduce", "tishby", "--inputs", "bogus", "--out", tmp_path)
+    assert bogus.returncode == 2
+    assert "'bogus' is not one of 'signed', 'binary'" in " ".join(bogus.stderr.split())
+    name = run_cli("infoplane", "reproduce", "tisby", "--out", tmp_path)
+    assert name.returncode == 2
+    assert "'tisby' is not one of 'adaptive', 'bin-placement', 'kde', 'saxe-relu', 'tishby'" in (
+        " ".join(name.stderr.split())
+    )
+    for seeds in ("0", "0-100000000000", "x"):
+        done = run_cli("infoplane", "reproduce", "tishby", "--seeds", seeds, "--out", tmp_path,
+                       "--data", DATA)  # fmt: skip
+        assert done.returncode == USER_ERROR, done.stderr
+        assert done.stderr.startswith("Error: --seeds"), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())  # refused before any work
 
 
 def test_infoplane_missing_data_is_one_line(run_cli: RunCLI, tmp_path: Path) -> None:
     done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "5", "--out", tmp_path,
                    "--data", tmp_path / "nope.mat")  # fmt: skip
-    assert done.returncode == 2  # every user error exits with 2 (cli._output.USER_ERROR)
+    assert done.returncode == USER_ERROR
     assert done.stderr.startswith("Error: The 12-bit dataset was not found at")
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_infoplane_list(run_cli: RunCLI) -> None:
+def test_a_corrupt_records_database_is_one_line(run_cli: RunCLI, tmp_path: Path) -> None:
+    (tmp_path / "records.db").write_bytes(b"not a database" * 100)
+    done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "3", "--seeds", "1",
+                   "--out", tmp_path, "--data", DATA)  # fmt: skip
+    assert done.returncode == USER_ERROR
+    assert done.stderr.startswith(
+        f"Error: {tmp_path / 'records.db'} is not an infolens records database"
+    )
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_infoplane_list_and_the_choices_match_the_reproductions(run_cli: RunCLI) -> None:
+    from infolens.cli.infoplane import NAMES
+    from infolens.infoplane.reproduce import REPRODUCTIONS
+
+    assert sorted(REPRODUCTIONS) == list(NAMES)
     done = run_cli("infoplane", "list")
     assert "bin-placement" in done.stdout

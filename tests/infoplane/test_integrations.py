@@ -35,7 +35,10 @@ def test_tensorboard_gets_per_layer_scalars_and_the_figure(tmp_path: Path) -> No
     events = EventAccumulator(str(tmp_path), size_guidance={"images": 0}).Reload()
     assert {"I_XT/1", "I_TY/3", "I_XT_given_Y/1"} <= set(events.Tags()["scalars"])
     assert [e.step for e in events.Scalars("I_XT/1")] == [0, 1, 2]
-    assert events.Scalars("I_XT/1")[0].value == pytest.approx(history[0].i_xt, rel=1e-6)
+    assert history[0].units == "nats"
+    assert events.Scalars("I_XT/1")[0].value == pytest.approx(
+        history[0].i_xt / np.log(2.0), rel=1e-6
+    )  # TensorBoard shows bits, like the papers' planes
     assert "information_plane" in events.Tags()["images"]
 
 

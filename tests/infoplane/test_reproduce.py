@@ -5,6 +5,8 @@ import math
 import re
 import shutil
 import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -129,3 +131,87 @@ def test_every_other_reproduction_runs_at_a_tiny_size(name: str, tmp_path: Path)
     assert set(summary["estimators"]) == {p.label for p in REPRODUCTIONS[name].panels}
     assert all("pass" in check for check in summary["criteria"].values())
     assert (tmp_path / "report.html").exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; only its parent's reaping is left
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_kill_9_of_reproduce_takes_its_workers_down_and_frees_the_folder(tmp_path: Path) -> None:
+    from infolens.infoplane.reproduce import _locked
+
+    out = tmp_path / "run"
+    script = Path(sys.executable).parent / "infolens"
+    parent = subprocess.Popen(
+        [script, "infoplane", "reproduce", "tishby", "--epochs", "1000000", "--seeds", "2",
+         "--jobs", "2", "--out", out, "--data", DATA],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        # each worker writes its pid into its run's lock file as it starts
+        while not all((out / f"tanh-seed{s}" / ".lock").stat().st_size if
+                      (out / f"tanh-seed{s}" / ".lock").exists() else 0 for s in (0, 1)):  # fmt: skip
+            assert parent.poll() is None, "reproduce exited early"
+            assert time.monotonic() < deadline, "the workers never started training"
+            time.sleep(0.2)
+        workers = [p for p in _children(parent.pid) if "spawn_main" in _cmdline(p)]
+        assert len(workers) == 2
+    finally:
+        parent.kill()  # SIGKILL: no handler, no cleanup in the parent
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, workers)), "workers outlived their parent"
+    # nothing holds the folder or a run any more: a rerun can take them (and would wait for
+    # a worker still writing, or refuse while another reproduce runs)
+    for lock in (out / ".lock", out / "tanh-seed0" / ".lock", out / "tanh-seed1" / ".lock"):
+        with _locked(lock, wait=False):
+            pass
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_a_second_reproduce_into_a_busy_folder_is_refused(tmp_path: Path) -> None:
+    from infolens.infoplane.reproduce import _locked
+
+    with (
+        _locked(tmp_path / ".lock", wait=False),
+        pytest.raises(
+            ValueError,
+            match=re.escape(f"Another infolens process is writing into {tmp_path} (it holds"),
+        ),
+    ):
+        reproduce("tishby", epochs=3, seeds=1, out=tmp_path, data=DATA, n_jobs=1)
+
+
+def test_seeds_are_a_count_or_a_list_and_absurd_counts_are_refused(tmp_path: Path) -> None:
+    summary = reproduce("tishby", epochs=3, seeds=[3], out=tmp_path, data=DATA, n_jobs=1)
+    assert summary["seeds"] == [3]
+    assert (tmp_path / "tanh-seed3").is_dir()
+    for bad in (0, 10**11, [1, 1], [-1], "2"):
+        with pytest.raises(ValueError, match=re.escape("The 'seeds' parameter of reproduce")):
+            reproduce("tishby", epochs=3, seeds=bad, out=tmp_path, data=DATA)  # type: ignore[arg-type]

@@ -1,9 +1,11 @@
 """The SQLite store of information-plane records."""
 
+import pickle
 import re
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from infolens.infoplane.store import PlaneRecord, PlaneStore
@@ -33,3 +35,43 @@ def test_store_refuses_another_schema_version(tmp_path: Path) -> None:
         ValueError, match=re.escape("holds information-plane records of schema version 99")
     ):
         PlaneStore(path)
+
+
+@pytest.mark.parametrize("kind", ["random", "pickle", "foreign", "other_columns", "folder"])
+def test_a_corrupt_or_foreign_records_file_is_one_clear_error(kind: str, tmp_path: Path) -> None:
+    path = tmp_path / "records.db"
+    if kind == "random":
+        path.write_bytes(np.random.default_rng(0).bytes(4096))
+    elif kind == "pickle":
+        path.write_bytes(pickle.dumps({"a": 1}))
+    elif kind == "foreign":
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE customers (name TEXT)")
+    elif kind == "other_columns":
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE infoplane (run_id TEXT)")
+            db.execute("PRAGMA user_version=1")
+    else:
+        path.mkdir()
+    with pytest.raises(
+        ValueError, match=re.escape(f"{path} is not an infolens records database (")
+    ) as caught:
+        PlaneStore(path)
+    assert "\n" not in str(caught.value)
+    assert "Pass another output folder" in str(caught.value)
+    if kind == "foreign":  # nothing was added to the other program's database
+        with sqlite3.connect(path) as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master")]
+        assert tables == ["customers"]
+
+
+def test_records_can_be_selected_by_estimator_object_or_identity(tmp_path: Path) -> None:
+    from infolens.infoplane import FixedBinning, KDEBound
+
+    fixed, kde = FixedBinning(), KDEBound()
+    rows = [PlaneRecord("run", 0, e.identity(), 0, "1", 1, 1.0, 0.5, 0.5, {}) for e in (fixed, kde)]
+    with PlaneStore(tmp_path / "r.db") as store:
+        store.add(rows)
+        assert [r.estimator for r in store.records(estimator=kde)] == [kde.identity()]
+        assert store.records("run", estimator=fixed.identity()) == [rows[0]]
+        assert store.estimators() == sorted([fixed.identity(), kde.identity()])

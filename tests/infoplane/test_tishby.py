@@ -126,3 +126,34 @@ def test_a_checkpoint_of_other_settings_is_not_resumed(tmp_path: Path) -> None:
         ValueError, match=re.escape("Unknown inputs 'bits'. Available: 'binary', 'signed'.")
     ):
         TrainingConfig(inputs="bits")
+
+
+class _Payload:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, ("PWNED",))  # would create a file if it were ever unpickled
+
+
+@pytest.mark.parametrize("kind", ["random", "pickle", "other_dict"])
+def test_a_corrupt_or_foreign_checkpoint_is_one_clear_error(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    import torch
+
+    from infolens.infoplane.tishby import TrainingConfig, train
+
+    monkeypatch.chdir(tmp_path)
+    checkpoint = tmp_path / "checkpoint.pt"
+    if kind == "random":
+        checkpoint.write_bytes(np.random.default_rng(0).bytes(300))
+    elif kind == "pickle":
+        checkpoint.write_bytes(pickle.dumps(_Payload()))
+    else:
+        torch.save({"weights": torch.zeros(2)}, checkpoint)
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"{checkpoint} is not a training checkpoint written by infolens ("),
+    ):
+        train(TrainingConfig(epochs=2), seed=0, run_dir=tmp_path, plane_factory=None, data=DATA)  # type: ignore[arg-type]
+    assert not (tmp_path / "PWNED").exists()

@@ -4,6 +4,7 @@ Both are optional: TensorBoard's ``SummaryWriter`` needs the ``tensorboard`` pac
 callback needs ``lightning``; each is imported only when used.
 """
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,13 +12,22 @@ from infolens.infoplane.curves import seed_mean_curves
 from infolens.infoplane.store import PlaneRecord
 from infolens.infoplane.tracker import InformationPlane
 
+_LN2 = math.log(2.0)
+
+
+def _bits(value: float | None, units: str) -> float:
+    """Return a record's value in bits, the unit of the papers' planes (records: nats)."""
+    number = float(value)  # type: ignore[arg-type]  # only "ok" records reach here
+    return number if units == "bits" else number / _LN2
+
 
 def log_to_tensorboard(
     writer: Any, records: Sequence[PlaneRecord], *, history: Sequence[PlaneRecord] = ()
 ) -> None:
     """Write per-layer scalars and the information-plane figure to a TensorBoard writer.
 
-    Scalars ``I_XT/<layer>``, ``I_TY/<layer>`` and ``I_XT_given_Y/<layer>`` (bits) are logged
+    Scalars ``I_XT/<layer>``, ``I_TY/<layer>`` and ``I_XT_given_Y/<layer>`` (in bits, converted
+    from the records' nats) are logged
     at ``global_step = epoch``, one series per estimator when several are tracked (suffix
     ``@<estimator>``). With ``history`` (all records so far), the figure ``information_plane``
     shows the trajectories up to this epoch, its title naming the estimator.
@@ -28,7 +38,9 @@ def log_to_tensorboard(
             continue
         suffix = "" if len(estimators) == 1 else f"@{r.config.get('estimator', r.estimator)}"
         for name, value in (("I_XT", r.i_xt), ("I_TY", r.i_ty), ("I_XT_given_Y", r.i_xt_given_y)):
-            writer.add_scalar(f"{name}/{r.layer}{suffix}", value, global_step=r.epoch)
+            writer.add_scalar(
+                f"{name}/{r.layer}{suffix}", _bits(value, r.units), global_step=r.epoch
+            )
     if history and records:
         import matplotlib.pyplot as plt
 
@@ -65,7 +77,7 @@ def lightning_callback(
             records = plane.step(trainer.current_epoch)
             self.history += records
             values = {
-                f"{name}/{r.layer}": float(value)
+                f"{name}/{r.layer}": _bits(value, r.units)
                 for r in records
                 if r.status == "ok"
                 for name, value in (("I_XT", r.i_xt), ("I_TY", r.i_ty))

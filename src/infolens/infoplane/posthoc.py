@@ -49,7 +49,8 @@ def load_activations(path: Path) -> dict[str, FloatArray]:
         ``.npz``), with the file's name and what to do.
     """
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        # our own handle: numpy leaves it open when a truncated archive fails to parse
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
             keys = sorted(archive.files)
             if not keys or not all(_KEY.fullmatch(k) for k in keys):
                 raise ValueError(f"arrays named {keys[:3]} instead of 000:<layer>")

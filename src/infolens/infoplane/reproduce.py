@@ -343,6 +343,7 @@ def _reproduce(
 
     spec = REPRODUCTIONS[name]
     _, labels = load_var_u(data)  # fails early, with a clear message, if the data are missing
+    PlaneStore(folder / "records.db").close()  # so does a corrupt or foreign records file
     say = progress or (lambda message: None)
     activations = sorted({p.activation for p in spec.panels})
     jobs = [(a, s) for a in activations for s in seed_list]

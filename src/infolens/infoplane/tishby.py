@@ -2,10 +2,13 @@
 
 import dataclasses
 import hashlib
+import pickle
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -116,6 +119,23 @@ def _save_checkpoint(path: Path, state: dict[str, object]) -> None:
     tmp.replace(path)
 
 
+def _load_checkpoint(path: Path) -> dict[str, Any]:
+    """Read a checkpoint with ``weights_only=True`` (never arbitrary pickles); clear errors."""
+    try:
+        with warnings.catch_warnings():  # torch warns about foreign pickle protocols
+            warnings.simplefilter("ignore", UserWarning)
+            state = torch.load(path, weights_only=True)
+        if not isinstance(state, dict) or not {"model", "optimizer", "epoch"} <= set(state):
+            raise ValueError("not a dict with model, optimizer and epoch")
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError) as err:
+        why = " ".join(str(err).split())[:160]
+        raise InvalidInputError(
+            f"{path} is not a training checkpoint written by infolens ({type(err).__name__}: "
+            f"{why}). Delete it to train that seed from the start, or use another output folder."
+        ) from None
+    return state
+
+
 def train(
     config: TrainingConfig,
     *,
@@ -158,7 +178,7 @@ def train(
     first_epoch = 0
     settings = dataclasses.asdict(config)
     if checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=True)
+        state = _load_checkpoint(checkpoint)
         if state.get("config") != {k: v for k, v in settings.items() if k != "checkpoint_every"}:
             raise InvalidInputError(
                 f"{checkpoint} belongs to a run with other settings ({state.get('config')}); "
