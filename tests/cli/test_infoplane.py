@@ -83,3 +83,17 @@ def test_infoplane_list_and_the_choices_match_the_reproductions(run_cli: RunCLI)
     assert sorted(REPRODUCTIONS) == list(NAMES)
     done = run_cli("infoplane", "list")
     assert "bin-placement" in done.stdout
+
+
+def test_without_torch_reproduce_is_one_line_and_list_still_works(
+    run_without_torch: RunCLI, tmp_path: Path
+) -> None:
+    done = run_without_torch("infoplane", "reproduce", "tishby", "--epochs", "3", "--seeds", "1",
+                             "--out", tmp_path, "--data", DATA)  # fmt: skip
+    assert done.returncode == USER_ERROR
+    assert done.stderr.strip().splitlines() == [
+        'Error: This needs PyTorch (torch), which is not installed: pip install "infolens[torch]".'
+    ]
+    listed = run_without_torch("infoplane", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "tishby" in listed.stdout

@@ -87,6 +87,18 @@ def test_a_corrupt_or_foreign_activation_file_is_one_clear_error(
     assert not (tmp_path / "PWNED").exists()
 
 
+def test_asking_for_an_epoch_that_was_not_saved_says_so(tmp_path: Path) -> None:
+    with (
+        PlaneStore(tmp_path / "r.db") as store,
+        pytest.raises(
+            ValueError,
+            match=re.escape(f"No activations were saved at {tmp_path / 'epoch_000007.npz'}"),
+        ),
+    ):
+        estimate_saved(tmp_path, [0, 1], [FixedBinning()], store=store, run_id="r", seed=0,
+                       epochs=[7])  # fmt: skip
+
+
 def test_a_round_trip_keeps_layer_order_and_values(tmp_path: Path) -> None:
     acts = {"z": np.eye(3), "a": np.ones((3, 1))}
     save_activations(tmp_path / "e.npz", acts)

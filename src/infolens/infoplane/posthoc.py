@@ -48,6 +48,11 @@ def load_activations(path: Path) -> dict[str, FloatArray]:
         If the file is not such an archive (random bytes, a pickle, a truncated or foreign
         ``.npz``), with the file's name and what to do.
     """
+    if not Path(path).is_file():
+        raise InvalidInputError(
+            f"No activations were saved at {path} (that epoch was not captured); estimate only "
+            "the epochs listed by saved_epochs()."
+        )
     try:
         # our own handle: numpy leaves it open when a truncated archive fails to parse
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
