@@ -190,3 +190,14 @@ def test_deprecated_spellings_still_work_with_a_warning(tmp_path: Path) -> None:
     assert code == 0
     assert "Warning: Giving the database as an argument is deprecated; use --db." in err
     assert "1v1-normal-0.75" in out
+
+
+def test_jobs_without_a_local_cluster_is_refused_not_ignored(tmp_path: Path) -> None:
+    code, _, err = invoke(
+        "run", "-t", "1v1-normal-0.75", "-m", "gaussian", "--db", tmp_path / "r.db", "--jobs", "2"
+    )
+    assert code == 2
+    assert err == (
+        "Error: --jobs sets the workers of a local dask cluster: it needs --scheduler threads "
+        "or processes, not 'serial'."
+    )

@@ -236,6 +236,11 @@ def run_command(
         progress.update(bar[0], advance=1, description=f"{result.task_id[:30]} {result.method}")
 
     with report_problems():
+        if jobs is not None and scheduler not in ("threads", "processes"):
+            raise InvalidParameterError(
+                f"--jobs sets the workers of a local dask cluster: it needs --scheduler threads "
+                f"or processes, not {scheduler!r}."
+            )
         specs = _method_params(methods, param or [])
         sizes = _sizes(n or ["5000"])
         task_ids = select_tasks(tasks)

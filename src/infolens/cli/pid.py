@@ -59,7 +59,8 @@ def pid(
             _discretise(read_source(s, name=n, header=header), bins, name=n)
             for s, n in zip((x1, x2, y), ("X1", "X2", "Y"), strict=True)
         ]
-        result = pid_from_samples(*data, measure=measure, units=units)
+        with Console(stderr=True).status(f"decomposing ({measure})..."):
+            result = pid_from_samples(*data, measure=measure, units=units)
     record = dataclasses.asdict(result)
     if json_output:
         echo_json(record)
