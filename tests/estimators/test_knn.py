@@ -90,7 +90,7 @@ def _points(n: int, d: int, ties: bool, seed: int) -> np.ndarray:
     return np.round(points) if ties else points  # rounding: many exact ties and duplicates
 
 
-def _search(points: np.ndarray, backend: str, **kw: int) -> dict[str, np.ndarray]:
+def _search(points: np.ndarray, backend: str, **kw: Any) -> dict[str, np.ndarray]:
     if backend == "torch":
         pytest.importorskip("torch")
     out = {}
@@ -286,3 +286,44 @@ def test_concurrent_calls_from_python_threads_agree() -> None:
             )
         )
     np.testing.assert_allclose(values, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 3, 7])
+@pytest.mark.parametrize("dim", [1, 2, 5])
+def test_large_groups_of_identical_points_give_the_brute_force_neighbours(k: int, dim: int) -> None:
+    # Leaves of identical points (issue 17's quadratic case) are searched in O(k): the result
+    # must still be the brute-force one, distances and neighbour indices (ties: smaller index).
+    rng = np.random.default_rng(dim + k)
+    centres = rng.integers(0, 3, (4, dim)).astype(float)
+    points = np.vstack([centres[rng.integers(0, 4, 1500)], rng.standard_normal((40, dim))])
+    points = points[rng.permutation(len(points))]
+    for metric in ("max", "euclidean"):
+        tree_d, tree_nb = kth_neighbor(points, k, metric=metric, backend="kdtree")
+        brute_d, brute_nb = kth_neighbor(points, k, metric=metric, backend="brute")
+        np.testing.assert_array_equal(tree_d, brute_d)
+        np.testing.assert_array_equal(np.sort(tree_nb, axis=1), np.sort(brute_nb, axis=1))
+
+
+def test_tied_data_cost_n_log_n() -> None:
+    # Issue 17: mutual_information(np.zeros(n), labels) took 17 s at N=100,000 and 90 s at
+    # 200,000 (quadratic); now about as fast as continuous data (benchmarks/ties_speed.py).
+    # X constant: I = 0 exactly term by term (psi(k~) + psi(N) - psi(N) - psi(k~)).
+    import time
+
+    labels = np.random.default_rng(0).integers(0, 5, 300_000)
+    start = time.perf_counter()
+    est = infolens.mutual_information(np.zeros(300_000), labels, method="mixed_knn")
+    assert time.perf_counter() - start < 60.0  # quadratic: ~200 s; measured ~5 s on 2 cores
+    assert est.value == pytest.approx(0.0, abs=1e-12)
+
+
+def test_duplicate_counts_equal_zero_radius_counts() -> None:
+    rng = np.random.default_rng(4)
+    points = rng.integers(0, 3, (2000, 2)).astype(float)
+    points[::7, 0] = -0.0  # -0.0 and 0.0 are at distance zero
+    expected = count_within(points, np.zeros(2000), strict=False, backend="brute")
+    np.testing.assert_array_equal(_knn.duplicate_counts(points), expected)
+    # the k-d tree skips samples known to be tied; everything else is searched as before
+    tied = _knn.duplicate_counts(points) > 3
+    rho, _ = kth_neighbor(points, 3, backend="kdtree", tied=tied)
+    np.testing.assert_array_equal(rho, kth_neighbor(points, 3, backend="brute")[0])

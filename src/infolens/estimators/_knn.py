@@ -233,10 +233,14 @@ def kth_neighbor(
     n_jobs: int = -1,
     backend: str = "auto",
     memory_budget: int = MEMORY_BUDGET,
+    tied: NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, NDArray[np.intp]]:
     """Return the distance to the ``k``-th nearest neighbour and the ``k`` neighbour indices.
 
     The query point itself is excluded, also when it has exact duplicates. Needs ``k < n``.
+    ``tied`` (optional) marks samples known to have at least ``k`` exact duplicates: the k-d
+    tree does not search for them (their distance is 0, their neighbours are returned as -1);
+    the other backends search every sample.
     """
     points = _as_points(points)
     kind = resolve_backend(backend, points.shape[1])
@@ -249,7 +253,8 @@ def kth_neighbor(
 
     with _threads(n_jobs):
         if kind == "kdtree":
-            return _knn_numba.knn(*_tree(points), k, code)
+            skip = np.zeros(len(points), dtype=np.bool_) if tied is None else tied
+            return _knn_numba.knn(*_tree(points), k, code, skip)
         return _knn_numba.brute_knn(
             np.ascontiguousarray(points.T), k, code, TILE_QUERIES, TILE_POINTS
         )
@@ -319,7 +324,9 @@ def neighbor_counts(
         return np.hstack([blocks[b] for b in members])
 
     if kind != "brute":
-        rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=kind)
+        # Samples with k or more exact duplicates have rho = 0: found by sorting, not searched.
+        tied = duplicate_counts(joint) > k if kind == "kdtree" else None
+        rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=kind, tied=tied)
         counts = [
             count_within(space(m), rho, strict=True, n_jobs=n_jobs, backend=backend) for m in spaces
         ]
@@ -360,6 +367,24 @@ def neighbor_counts(
     return rho, counts
 
 
+def duplicate_counts(points: FloatArray) -> NDArray[np.float64]:
+    """Return, for every sample, how many samples (itself included) equal it exactly.
+
+    Equals :func:`count_within` with zero radii (``-0.0`` and ``0.0`` are equal), by sorting
+    the rows instead of searching: O(N log N) however large the groups of ties.
+    """
+    rows = np.asarray(points, dtype=np.float64) + 0.0  # -0.0 + 0.0 is +0.0
+    n = len(rows)
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.cumsum(starts) - 1
+    counts = np.empty(n, dtype=np.float64)
+    counts[order] = np.bincount(group)[group]
+    return counts
+
+
 def ksg_terms(
     x: FloatArray, y: FloatArray, z: FloatArray | None, *, k: int, n_jobs: int, backend: str
 ) -> tuple[FloatArray, FloatArray]:
@@ -375,8 +400,7 @@ def ksg_terms(
     k_tilde = np.full(len(rho), float(k))
     tied = rho == 0.0
     if tied.any():
-        joint = np.hstack(blocks)
-        k_tilde[tied] = count_within(joint, rho, strict=False, n_jobs=n_jobs, backend=backend)[tied]
+        k_tilde[tied] = duplicate_counts(np.hstack(blocks))[tied]
     psi = [np.asarray(digamma(c)) for c in counts]
     if z is None:
         terms = digamma(k_tilde) + digamma(float(len(x))) - psi[0] - psi[1]

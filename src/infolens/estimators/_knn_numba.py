@@ -63,6 +63,15 @@ def _select(data: FloatArray, perm: IntArray, dim: int, lo: int, hi: int, nth: i
             return
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _is_point(lo: FloatArray, hi: FloatArray) -> bool:
+    """Whether the box ``[lo, hi]`` is a single point (a node of identical points)."""
+    same = True
+    for c in range(lo.shape[0]):
+        same &= lo[c] == hi[c]
+    return same
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def build(
     points: FloatArray, leafsize: int
@@ -115,6 +124,9 @@ def build(
                 start[child], end[child] = s, mid
                 start[child + 1], end[child + 1] = mid, e
         first, last = last, last + (children[-1] if last > first else 0)
+    for node in nb.prange(last):  # a leaf of identical points lists them by original index
+        if left[node] < 0 and _is_point(lo[node], hi[node]):
+            perm[start[node] : end[node]] = np.sort(perm[start[node] : end[node]])
     data_t = np.ascontiguousarray(data.T)
     return data_t, perm, start[:last], end[:last], left[:last], lo[:last], hi[:last]
 
@@ -225,8 +237,12 @@ def knn(
     hi: FloatArray,
     k: int,
     metric: int,
+    skip: NDArray[np.bool_],
 ) -> tuple[FloatArray, IntArray]:
     """Distance to the ``k``-th nearest other point of every point, and the ``k`` neighbours.
+
+    Points flagged in ``skip`` (original order; known to have ``k`` exact duplicates) are not
+    searched: distance 0, neighbours -1.
 
     Takes the output of :func:`build`, a float32 copy of ``data_t`` and the bound ``margin`` on
     the difference between float32 and float64 max-norm distances: max-norm leaves of at least
@@ -253,6 +269,10 @@ def knn(
             q[:] = data_t[:, p]
             q32[:] = data32_t[:, p]
             me = perm[p]
+            if skip[me]:
+                dist[me] = 0.0
+                neighbors[me] = -1
+                continue
             best_d[:] = np.inf
             best_i[:] = n
             stack_node[0], stack_bound[0], top = 0, 0.0, 1
@@ -271,6 +291,19 @@ def knn(
                     top += 2
                     continue
                 s, m = start[node], end[node] - start[node]
+                if m > k + 1 and _is_point(lo[node], hi[node]):
+                    # Identical points, listed by index: all at one distance (the box distance,
+                    # exact), so only the first k other than the query can enter the k nearest.
+                    # Tied data thus cost O(k) per leaf instead of O(leaf size).
+                    v = _box_distance(q, lo[node], hi[node], metric)
+                    pushed = 0
+                    for j in range(m):
+                        if pushed == k or v > best_d[0]:
+                            break
+                        if perm[s + j] != me:
+                            _push_k_smallest(best_d, best_i, v, perm[s + j])
+                            pushed += 1
+                    continue
                 if metric == MAX_NORM and d >= _FLOAT32_MIN_DIM:
                     _leaf_distances(data32_t, s, end[node], q32, metric, leaf32)
                     limit = _up32(best_d[0] + margin)
