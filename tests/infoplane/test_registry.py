@@ -194,6 +194,13 @@ def test_an_identity_survives_renaming_the_field_behind_it(tmp_path: Path) -> No
         assert store.done("run", 0, After().identity()) == {3}
 
 
+def test_estimator_key_is_a_deprecated_alias_of_the_identity() -> None:
+    from infolens.infoplane.posthoc import estimator_key
+
+    with pytest.warns(DeprecationWarning, match=re.escape("use estimator.identity()")):
+        assert estimator_key(FixedBinning()) == FixedBinning().identity()
+
+
 def test_knn_entropy_takes_its_randomness_at_call_time() -> None:
     rng = np.random.default_rng(1)
     t, y = np.tanh(rng.standard_normal((300, 2))), rng.integers(0, 2, 300)

@@ -75,3 +75,8 @@ def test_records_can_be_selected_by_estimator_object_or_identity(tmp_path: Path)
         assert [r.estimator for r in store.records(estimator=kde)] == [kde.identity()]
         assert store.records("run", estimator=fixed.identity()) == [rows[0]]
         assert store.estimators() == sorted([fixed.identity(), kde.identity()])
+        assert store.records(estimator="kde_bound") == [rows[1]]  # by registry name
+        with pytest.warns(DeprecationWarning, match="'kde' is deprecated; use 'kde_bound'"):
+            assert store.records(estimator="kde") == [rows[1]]
+        with pytest.raises(ValueError, match=re.escape("Unknown layer estimator 'kdee'")):
+            store.records(estimator="kdee")

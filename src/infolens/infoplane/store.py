@@ -189,14 +189,21 @@ class PlaneStore:
     ) -> list[PlaneRecord]:
         """Return the records of ``run_id`` and ``estimator`` (all if None), in key order.
 
-        ``estimator`` is an estimator object (its legacy records are adopted first) or an
-        identity string.
+        ``estimator`` is an estimator object (its legacy records are adopted first), an identity
+        string, or a registry name such as ``"kde_bound"`` (every identity of that estimator).
         """
-        conditions, args = [], []
+        conditions: list[str] = []
+        args: list[str | int] = []
         if run_id is not None:
             conditions.append("run_id=?")
             args.append(run_id)
-        if estimator is not None:
+        if isinstance(estimator, str) and "/" not in estimator:
+            from infolens.infoplane.registry import resolve_layer_estimator_name
+
+            conditions.append("substr(estimator, 1, ?) = ?")
+            prefix = resolve_layer_estimator_name(estimator) + "/"
+            args += [len(prefix), prefix]
+        elif estimator is not None:
             conditions.append("estimator=?")
             args.append(self._key(estimator))
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
