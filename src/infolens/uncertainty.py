@@ -78,6 +78,9 @@ SUBSAMPLING_SPLITS: tuple[int, ...] = (4, 6, 8, 10)
 """Numbers of disjoint parts the k-NN sample is cut into (one random partition each)."""
 MIN_PART_SIZE = 20
 """Smallest part a split may produce; splits with smaller parts are skipped."""
+SERIAL_PARTS = 5000
+"""Parts up to this size are estimated on one thread (kernel launches cost more than they save;
+``n_jobs`` never changes a k-NN result)."""
 N_BOOTSTRAP = 1000
 """Bootstrap replicates of the discrete estimators."""
 _BATCH = 128  # bootstrap replicates / jackknife rows evaluated at once
@@ -216,6 +219,8 @@ def subsampling_interval(
             f"samples (at least {SUBSAMPLING_SPLITS[0]} and {SUBSAMPLING_SPLITS[1]} disjoint "
             f"parts of {MIN_PART_SIZE} samples); got {n}."
         )
+    if n // splits[0] <= SERIAL_PARTS and getattr(estimator, "n_jobs", 1) != 1:
+        estimator = dataclasses.replace(estimator, n_jobs=1)  # type: ignore[type-var]
     compute = getattr(estimator, quantity)
     sizes, means, variances, dofs = [], [], [], []
     n_warnings = 0
@@ -241,7 +246,7 @@ def subsampling_interval(
     # variance ~ n_var / N; the slope is the drift between N and N -> inf.
     x = np.concatenate([[1.0], n / size])
     y = np.concatenate([[estimate.value], means])
-    slope, intercept = np.polyfit(x, y, 1)
+    slope, _ = np.polyfit(x, y, 1)
     slope_se = se / math.sqrt(float(((x - x.mean()) ** 2).sum()))
     drift = float(slope)  # estimate at N minus its N -> inf extrapolation
     half = float(stats.t.ppf(0.5 + level / 2, total_dof)) * se
@@ -263,17 +268,17 @@ def subsampling_interval(
         "dof": total_dof,
         "bias": drift,
         "bias_se": slope_se,
-        "extrapolated": float(intercept),
+        "extrapolated": estimate.value - drift,
         "biased": biased,
         "part_warnings": n_warnings,
     }
     if biased:
         warnings.warn(
-            f"The {estimate.method} estimate drifts with the sample size: between N/"
-            f"{max(splits)} and N = {n} it moves as {drift:+.3g} nats per unit of "
-            f"N/size, an estimated bias of {drift:+.3g} nats at N against a standard error of "
+            f"The {estimate.method} estimate drifts with the sample size: a linear fit in "
+            f"1/size of the estimates on N/{splits[0]} ... N/{max(splits)} samples and on all "
+            f"N = {n} puts its bias at N near {drift:+.3g} nats, more than its standard error "
             f"{se:.3g}; the {level:.0%} interval probably does not cover the true value "
-            "(details['interval']). Use more samples, a smaller k or fewer dimensions.",
+            "(details['interval']). Use more samples, or a method with less bias here.",
             BiasWarning,
             stacklevel=3,
         )
