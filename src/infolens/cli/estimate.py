@@ -32,6 +32,7 @@ from infolens.cli._output import (
     report_problems,
 )
 from infolens.cli._sources import read_source, split_source
+from infolens.estimators.registry import REGISTRY
 from infolens.exceptions import InvalidParameterError
 
 #: Options of the command that must not also be given with ``--param``.
@@ -39,8 +40,15 @@ _OWN_OPTIONS = {"method": "--method", "units": "--units", "rng": "--seed", "n_jo
 
 
 @contextlib.contextmanager
-def spinner(message: str) -> Iterator[None]:
-    """Show a spinner with ``message`` on stderr while the body runs (terminals only)."""
+def spinner(message: str, *, method: str = "auto") -> Iterator[None]:
+    """Show a spinner with ``message`` on stderr while the body runs (terminals only).
+
+    Methods that show their own progress bar (the neural ones train with one) get none.
+    """
+    record = REGISTRY.get(method)
+    if record is not None and record.extra == "torch":
+        yield
+        return
     with Console(stderr=True).status(message):
         yield
 
@@ -105,7 +113,7 @@ def estimate(
         options = _estimator_options(method, units, seed, jobs, k, param or [])
         data = [read_source(s, name=n, header=header) for s, n in zip(sources, "XYZ", strict=False)]
         notify_if_compiling([method])
-        with spinner(f"estimating with {method}..."):
+        with spinner(f"estimating with {method}...", method=method):
             result = _call(data, options)
     if json_output:
         echo_json(estimate_to_dict(result))
