@@ -61,3 +61,22 @@ def test_frenzel_pompe_rejects_inconsistent_lengths() -> None:
         infolens.conditional_mutual_information(
             np.arange(10.0), np.arange(10.0), np.arange(9.0), method="frenzel_pompe"
         )
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, 1e300, 1e-300])
+def test_frenzel_pompe_and_mixed_knn_give_the_same_value_at_extreme_scales(scale: float) -> None:
+    from infolens.estimators.mixed_knn import MixedKNNEstimator
+
+    rng = np.random.default_rng(6)
+    z = rng.standard_normal(800)
+    x = z + rng.standard_normal(800)
+    y = x + z + rng.standard_normal(800)
+    for est in (FrenzelPompeEstimator(), MixedKNNEstimator()):
+        expected = est.conditional_mutual_information(x, y, z).value
+        scaled = est.conditional_mutual_information(x * scale, y * scale, z * scale).value
+        assert scaled == pytest.approx(expected, abs=1e-12)
+    lattice = np.round(2 * x) / 2  # and on lattice data (the exact-lattice path)
+    mixed = MixedKNNEstimator().mutual_information(lattice, y).value
+    assert MixedKNNEstimator().mutual_information(lattice * scale, y).value == pytest.approx(
+        mixed, abs=1e-12
+    )

@@ -98,3 +98,16 @@ def test_gaussian_raises_with_fewer_samples_than_dimensions() -> None:
     msg = "The Gaussian estimator needs at least 7 samples (dimension + 2); got 5."
     with pytest.raises(ValueError, match=re.escape(msg)):
         GaussianEstimator().mutual_information(np.ones((5, 3)), np.ones((5, 2)))
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, 1e300, 1e-300])
+def test_gaussian_gives_the_same_value_at_extreme_scales(scale: float) -> None:
+    # Issue 17: x * 1e-170 returned 0.0 (the variance underflowed, columns were dropped).
+    # Tolerance 1e-12: the rounding of x * scale (measured 3e-16).
+    x, y, _ = correlated_gaussian(1000, 2, 0.5, np.random.default_rng(4))
+    est = GaussianEstimator()
+    mi = est.mutual_information(x, y).value
+    assert est.mutual_information(x * scale, y).value == pytest.approx(mi, abs=1e-12)
+    assert est.mutual_information(x * scale, y * scale).value == pytest.approx(mi, abs=1e-12)
+    h = est.entropy(x).value + 2 * np.log(scale)
+    assert est.entropy(x * scale).value == pytest.approx(h, abs=1e-11)

@@ -54,3 +54,14 @@ def test_kl_rejects_unknown_metric() -> None:
     msg = "Unknown metric 'manhattan'. Available: 'euclidean', 'max'."
     with pytest.raises(ValueError, match=re.escape(msg)):
         KozachenkoLeonenkoEstimator(metric="manhattan")
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, 1e300, 1e-300])
+@pytest.mark.parametrize("metric", ["max", "euclidean"])
+def test_kl_entropy_shifts_by_log_scale_at_extreme_scales(scale: float, metric: str) -> None:
+    # h(s X) = h(X) + d ln s; Euclidean squares of x * 1e160 overflowed, of x * 1e-170 vanished.
+    # Tolerance 1e-11: ln(s) of a rounded s and the rounding of x * s (1e-13 measured).
+    x = np.random.default_rng(0).standard_normal((500, 2))
+    est = KozachenkoLeonenkoEstimator(metric=metric)
+    expected = est.entropy(x).value + 2 * np.log(scale)
+    assert est.entropy(x * scale).value == pytest.approx(expected, abs=1e-11)

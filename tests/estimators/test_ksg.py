@@ -117,3 +117,16 @@ def test_ksg_raises_when_fewer_points_than_neighbors() -> None:
     msg = "KSGEstimator with k=3 needs at least 4 samples (k + 1); got 3."
     with pytest.raises(ValueError, match=re.escape(msg)):
         infolens.mutual_information([0.1, 0.2, 0.3], [1.0, 0.5, 0.2], method="ksg")
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, 1e300, 1e-300])
+@pytest.mark.parametrize("standardize", [True, False])
+def test_ksg_gives_the_same_value_at_extreme_scales(scale: float, standardize: bool) -> None:
+    # Issue 17: x * 1e160 gave -0.011 nats (0.392 on x): the standard deviation overflowed.
+    x, y, _ = correlated_gaussian(1000, 1, 0.6, np.random.default_rng(3))
+    for variant in (1, 2):
+        est = KSGEstimator(variant=variant, standardize=standardize)
+        expected = est.mutual_information(x, y).value
+        assert est.mutual_information(x * scale, y * scale).value == pytest.approx(
+            expected, abs=1e-12
+        )

@@ -192,6 +192,20 @@ def _as_points(points: FloatArray) -> FloatArray:
     return np.ascontiguousarray(points, dtype=np.float64)
 
 
+def _in_range(points: FloatArray) -> tuple[FloatArray, int]:
+    """Divide ``points`` by a power of two ``2**e`` if their magnitude is extreme; return ``e``.
+
+    Outside ``[2**-60, 2**60]`` float32 copies overflow or lose everything and Euclidean squares
+    overflow or underflow; dividing every coordinate by the same power of two is exact, scales
+    every max-norm and Euclidean distance by exactly ``2**-e`` and leaves every count unchanged.
+    """
+    scale = float(np.abs(points).max()) if points.size else 0.0
+    if scale == 0.0 or 2.0**-60 < scale < 2.0**60:
+        return points, 0
+    shift = math.frexp(scale)[1]
+    return np.ascontiguousarray(np.ldexp(points, -shift)), shift
+
+
 def _float32_margin(points: FloatArray) -> float:
     """Bound on |float32 - float64| max-norm distances between rows of ``points``.
 
@@ -242,7 +256,20 @@ def kth_neighbor(
     tree does not search for them (their distance is 0, their neighbours are returned as -1);
     the other backends search every sample.
     """
-    points = _as_points(points)
+    points, shift = _in_range(_as_points(points))
+    dist, neighbors = _kth_neighbor(points, k, metric, n_jobs, backend, memory_budget, tied)
+    return (np.ldexp(dist, shift) if shift else dist), neighbors
+
+
+def _kth_neighbor(
+    points: FloatArray,
+    k: int,
+    metric: Metric,
+    n_jobs: int,
+    backend: str,
+    memory_budget: int,
+    tied: NDArray[np.bool_] | None,
+) -> tuple[FloatArray, NDArray[np.intp]]:
     kind = resolve_backend(backend, points.shape[1])
     code = 0 if metric == "max" else 1
     if kind == "torch":
@@ -274,8 +301,8 @@ def count_within(
     ``strict`` counts ``distance < radius`` for positive radii; a zero radius always counts exact
     ties (``distance == 0``).
     """
-    points = _as_points(points)
-    radii = np.ascontiguousarray(radii, dtype=np.float64)
+    points, shift = _in_range(_as_points(points))
+    radii = np.ascontiguousarray(np.ldexp(radii, -shift) if shift else radii, dtype=np.float64)
     kind = resolve_backend(backend, points.shape[1])
     if kind == "torch":
         from infolens.estimators import _knn_torch
@@ -317,7 +344,11 @@ def neighbor_counts(
     every space of at least :data:`FUSED_MIN_DIM` dimensions in a single pass over the pairs;
     other spaces, and the other backends, search once per space.
     """
-    joint = _as_points(np.hstack(blocks))
+    joint, shift = _in_range(_as_points(np.hstack(blocks)))
+    if shift:  # extreme magnitudes: search the exactly rescaled blocks, rescale rho back
+        scaled = [np.ldexp(b, -shift) for b in blocks]
+        rho, counts = neighbor_counts(scaled, spaces, k=k, n_jobs=n_jobs, backend=backend)
+        return np.ldexp(rho, shift), counts
     kind = resolve_backend(backend, joint.shape[1])
 
     def space(members: tuple[int, ...]) -> FloatArray:
