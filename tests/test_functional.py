@@ -71,7 +71,7 @@ def test_every_entropy_method_runs_through_the_api(
         (
             "mutual_information",
             [np.linspace(0, 1, 50), np.linspace(0, 1, 50) ** 2],
-            "ksg",
+            "copula_ensemble",  # issue 14: the tuned rule replaced plain KSG
             "continuous",
         ),
         (
@@ -191,7 +191,7 @@ def test_params_are_recorded_and_forwarded(xy: tuple[np.ndarray, np.ndarray]) ->
         (
             lambda: infolens.mutual_information([1.0], [2.0], method="ksgg"),
             ValueError,
-            "Unknown method 'ksgg'. Available: 'binning', 'cauchy_schwarz', 'club', 'dv', 'frenzel_pompe', 'gaussian', 'gaussian_copula', 'infonce', 'js', 'kl', 'ksg', 'matrix_renyi', 'miller_madow', 'mine', 'mixed_knn', 'nwj', 'plugin', 'smile', 'wdm'.",
+            "Unknown method 'ksgg'. Available: 'binning', 'cauchy_schwarz', 'club', 'compression', 'copula_ensemble', 'dv', 'frenzel_pompe', 'gaussian', 'gaussian_copula', 'infonce', 'js', 'kl', 'ksg', 'lnc', 'matrix_renyi', 'miller_madow', 'mine', 'mixed_knn', 'nwj', 'plugin', 'smile', 'wdm'.",
         ),
         (
             lambda: infolens.mutual_information(
