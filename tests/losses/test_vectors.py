@@ -172,3 +172,14 @@ def test_cmi_distillation_vector_and_sign() -> None:
     loss = CMIDistillationLoss(cmi_weight=2.0)(logits, labels)
     ce = torch.nn.functional.cross_entropy(logits, labels)
     assert float(loss) == pytest.approx(float(ce) - 2 * cmi, rel=1e-12)
+
+
+def test_club_equals_the_bounds_score_matrix_form() -> None:
+    from infolens.estimators.neural.bounds import club, gaussian_log_likelihood_matrix
+
+    gen = torch.Generator().manual_seed(5)
+    mean, log_variance, y = (torch.randn(7, 3, generator=gen, dtype=F64) for _ in range(3))
+    reference = club(gaussian_log_likelihood_matrix(mean, log_variance, y))
+    assert float(club_upper_bound(mean, log_variance, y)) == pytest.approx(
+        float(reference), rel=1e-12
+    )

@@ -425,16 +425,16 @@ def hsic_regular(
     return (kx * ky.T).mean()
 
 
+def _resolvent(k: torch.Tensor, eps: float) -> torch.Tensor:
+    """``R = K (K + εnI)^{-1} = solve((K + εnI)ᵀ, Kᵀ)ᵀ`` (a solve, not an inverse)."""
+    n = k.shape[0]
+    ridge = eps * n * torch.eye(n, dtype=k.dtype, device=k.device)
+    resolved: torch.Tensor = torch.linalg.solve((k + ridge).T, k.T).T
+    return resolved
+
+
 def _normalized_hsic(kx: torch.Tensor, ky: torch.Tensor, eps: float) -> torch.Tensor:
-    n = kx.shape[0]
-    ridge = eps * n * torch.eye(n, dtype=kx.dtype, device=kx.device)
-
-    def resolvent(k: torch.Tensor) -> torch.Tensor:
-        # R = K (K + εnI)^{-1} = solve((K + εnI)ᵀ, Kᵀ)ᵀ
-        resolved: torch.Tensor = torch.linalg.solve((k + ridge).T, k.T).T
-        return resolved
-
-    return (resolvent(kx) * resolvent(ky).T).sum()
+    return (_resolvent(kx, eps) * _resolvent(ky, eps).T).sum()
 
 
 def normalized_hsic(
@@ -516,9 +516,7 @@ class HSICBottleneckLoss(nn.Module):
     def forward(self, z: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Return the loss (0-d)."""
         z, x, y = _inputs(type(self).__name__, self.validate_args, 2, z=z, x=x, y=y.to(z.dtype))
-        kz = _right_center(_hsic_gram(z, self.sigma))
-        kx = _right_center(_hsic_gram(x, self.sigma))
-        ky = _right_center(_hsic_gram(y, self.sigma))
-        return self.lambda_x * _normalized_hsic(
-            kz, kx, self.eps
-        ) - self.lambda_y * _normalized_hsic(kz, ky, self.eps)
+        rz = _resolvent(_right_center(_hsic_gram(z, self.sigma)), self.eps)
+        rx = _resolvent(_right_center(_hsic_gram(x, self.sigma)), self.eps)
+        ry = _resolvent(_right_center(_hsic_gram(y, self.sigma)), self.eps)
+        return self.lambda_x * (rz * rx.T).sum() - self.lambda_y * (rz * ry.T).sum()
