@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 import infolens
-from infolens.cli import demo, estimate, infoplane, methods, pid
+from infolens.cli import demo, estimate, infoplane, methods, pid, test
 from infolens.cli._options import InfolensCommand
 from infolens.cli._output import EXPECTED_ERRORS, USER_ERROR, error_message, print_error
 from infolens.cli.bench import bench_app
@@ -83,6 +83,7 @@ app.command("estimate", cls=InfolensCommand)(estimate.estimate)
 app.command("methods", cls=InfolensCommand)(methods.methods)
 app.command("demo", cls=InfolensCommand)(demo.demo)
 app.command("pid", cls=InfolensCommand)(pid.pid)
+app.command("test", cls=InfolensCommand)(test.independence)
 app.add_typer(infoplane.app, name="infoplane")
 app.add_typer(bench_app, name="bench")
 
