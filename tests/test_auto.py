@@ -19,6 +19,7 @@ from infolens.benchmark.samplers.images import GaussianBlobs
 from infolens.exceptions import InvalidDataTypeError, InvalidParameterError
 
 _CONT = np.linspace(0.0, 1.0, 60)
+_WIDE_CLIPPED = np.clip(np.random.default_rng(0).standard_normal((60, 30)), -0.5, 0.5)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,9 @@ _CONT = np.linspace(0.0, 1.0, 60)
         ("conditional_mutual_information", [_CONT, _CONT**2, _CONT**3], "frenzel_pompe",
          "continuous data without repeated values"),
         ("mutual_information", [_CONT, _CONT**2], "copula_ensemble", "Gaussian-copula"),
+        ("mutual_information", [_WIDE_CLIPPED, _CONT], "copula_ensemble", "saturated pixels"),
+        ("conditional_mutual_information", [_WIDE_CLIPPED, _CONT, _CONT**2], "mixed_knn",
+         "repeated values"),
     ],
 )  # fmt: skip
 def test_every_rule_branch_is_reachable(

@@ -4,7 +4,9 @@
 
 * every input holds integers, booleans, strings or categories → ``"miller_madow"``;
 * some numeric input is an integer/boolean array or a column with repeated values →
-  ``"mixed_knn"`` (MI and CMI; exact handling of ties, never jittered KSG);
+  ``"mixed_knn"`` (MI and CMI; exact handling of ties, never jittered KSG), except float MI
+  data with more than :data:`COMPRESS_MIN_DIM` columns in a variable (images with saturated
+  pixels, wide layers), which go to ``"copula_ensemble"``;
 * otherwise (continuous floats, no repeats) → ``"kl"`` (entropy), ``"frenzel_pompe"`` (CMI) or,
   for MI, ``"copula_ensemble"`` (:class:`CopulaEnsembleEstimator`): the largest of a few
   estimates that are each biased low (or lower bounds) on per-coordinate rank-normalised data.
@@ -77,6 +79,14 @@ def choose_method(quantity: Quantity, data: Sequence[ArrayLike]) -> tuple[str, s
         if any(kind in "biu" for kind in kinds):
             return "mixed_knn", "continuous data mixed with integer/boolean data"
         if any(np.unique(col).size < col.size for a in arrays for col in a.T):
+            wide = max(a.shape[1] if a.ndim == 2 else 1 for a in arrays) > COMPRESS_MIN_DIM
+            if quantity == "mutual_information" and wide:
+                return (
+                    "copula_ensemble",
+                    f"continuous data with repeated values in more than {COMPRESS_MIN_DIM} "
+                    "columns (e.g. saturated pixels): mixed_knn cannot work in so many "
+                    "dimensions; the ensemble's compression and floors (see docs/accuracy.md)",
+                )
             return "mixed_knn", "continuous data with repeated values"
     if quantity == "mutual_information":
         return (
