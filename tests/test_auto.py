@@ -95,6 +95,17 @@ def test_ksg_wins_on_uniform_noise_and_lnc_joins_at_high_mi() -> None:
     assert est.details["chosen"] == "lnc"
 
 
+def test_lnc_fixes_ksg_saturation_on_a_strongly_dependent_pair() -> None:
+    # 1-D Gaussian pair at 10 nats, N = 3000: KSG saturates near 7.5 nats, LNC on the
+    # standardised data is within ~0.5 nat (on normal scores, ties of ranks between X and Y
+    # made it explode to >100 nats before the fix).
+    x, y = CorrelatedPairs(dim=1, mi=10.0).sample(3000, rng=8)
+    est = _ensemble(x, y)
+    assert est.details["chosen"] == "lnc"
+    assert est.details["candidates"]["ksg"] < 8.5
+    assert est.value == pytest.approx(10.0, abs=1.0)
+
+
 def test_radial_floor_wins_on_a_shared_heavy_tailed_scale() -> None:
     # Student-t 3 x 3, identity dispersion, dof 1 (truth 0.39 nats, all of it in the shared
     # scale): the ranks are uncorrelated, the Gaussian copula sees ~0.

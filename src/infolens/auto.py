@@ -127,8 +127,9 @@ class CopulaEnsembleEstimator(Estimator):
         KSG-1 on the normal scores with ``k = 3`` up to :data:`LOW_DIM` joint dimensions and
         ``k = 1`` above (KSG's negative bias grows with k and dimension); skipped above
         :data:`KNN_MAX_DIM` joint dimensions. When KSG exceeds :data:`HIGH_MI` nats in at most
-        :data:`LNC_MAX_DIM` dimensions, the local non-uniformity correction (``method="lnc"``)
-        replaces it: KSG saturates for strongly dependent variables.
+        :data:`LNC_MAX_DIM` dimensions, the local non-uniformity correction (``method="lnc"``,
+        on the standardised data rather than the normal scores, whose equal ranks align
+        neighbourhoods exactly) joins: KSG saturates for strongly dependent variables.
     ``radial``
         KSG (k = 3) between the norms ``|x|`` and ``|y|`` of the normal scores, when both
         variables have two or more columns: a data-processing lower bound that sees dependence
@@ -217,7 +218,10 @@ class CopulaEnsembleEstimator(Estimator):
             knn = KSGEstimator(k=k, n_jobs=self.n_jobs).mutual_information(zx, zy, rng=generator)
             candidates["ksg"] = knn.value
             if knn.value > HIGH_MI and dim <= LNC_MAX_DIM and n > dim + 1:
-                lnc = LNCEstimator(n_jobs=self.n_jobs).mutual_information(zx, zy, rng=generator)
+                # On the standardised data, not the normal scores: at high MI many samples have
+                # equal ranks in X and Y, and such exactly aligned neighbourhoods have a PCA box
+                # of volume ~0 (an unbounded "correction").
+                lnc = LNCEstimator(n_jobs=self.n_jobs).mutual_information(xa, ya, rng=generator)
                 candidates["lnc"] = lnc.value
         else:
             skipped["ksg"] = f"{n} samples <= k = {k}"
