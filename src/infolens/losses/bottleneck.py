@@ -208,7 +208,7 @@ class VIBLoss(nn.Module):
                 f"{tuple(logits.shape)} and {tuple(targets.shape)}."
             )
         _inputs(owner, self.validate_args, 1, logits=logits, mean=mean, std=std)
-        if self.validate_args and not bool((std > 0).all()):
+        if self.validate_args and not bool(std.min() > 0):
             raise InvalidInputError(f"Input std of {owner} must be positive everywhere.")
         return F.cross_entropy(logits, targets), gaussian_kl(mean, std).mean()
 

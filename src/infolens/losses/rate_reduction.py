@@ -24,7 +24,7 @@ from infolens._validation import check_int
 from infolens.exceptions import InvalidInputError
 from infolens.metrics._checks import check_finite, check_label_range, check_labels, check_real
 from infolens.metrics.coding_rate import (
-    _class_grams,
+    _class_grams_split,
     _class_rate,
     _rate_from_gram,
     resolve_eps_squared,
@@ -85,6 +85,6 @@ class MCR2Loss(nn.Module):
             check_label_range(labels_t, n_classes=k, owner=owner, name="labels")
         if self.normalize:
             z = F.normalize(z, dim=1)
-        grams, counts = _class_grams(z, labels_t, k)
+        grams, counts = _class_grams_split(z, labels_t, k)
         total = _rate_from_gram(z.T @ z, float(z.shape[0]), self.eps_squared)
         return -self.gamma * total + _class_rate(grams, counts, self.eps_squared)

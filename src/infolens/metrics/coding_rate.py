@@ -142,6 +142,16 @@ def _class_grams(
     return grams, onehot.sum(dim=0)
 
 
+def _class_grams_split(
+    z: torch.Tensor, labels: torch.Tensor, n_classes: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return :func:`_class_grams` with ``n d²`` work instead of ``k n d²`` (one host read)."""
+    counts = torch.bincount(labels, minlength=n_classes)
+    chunks = torch.split(z[torch.argsort(labels)], counts.tolist())
+    grams = torch.stack([chunk.T @ chunk for chunk in chunks])
+    return grams, counts.to(z.dtype)
+
+
 def _class_rate(grams: torch.Tensor, counts: torch.Tensor, eps_squared: float) -> torch.Tensor:
     total = counts.sum().clamp(min=1.0)
     return (counts / total * _rate_from_gram(grams, counts, eps_squared)).sum()
@@ -189,7 +199,7 @@ def class_coding_rate(
     eps2 = resolve_eps_squared(eps, eps_squared, owner=owner)
     z = _check_z(z, owner)
     labels_t, k = _prepare_labels(z, labels, n_classes, owner)
-    grams, counts = _class_grams(z, labels_t, k)
+    grams, counts = _class_grams_split(z, labels_t, k)
     return _class_rate(grams, counts, eps2)
 
 
@@ -230,7 +240,7 @@ def rate_reduction(
     eps2 = resolve_eps_squared(eps, eps_squared, owner=owner)
     z = _check_z(z, owner)
     labels_t, k = _prepare_labels(z, labels, n_classes, owner)
-    grams, counts = _class_grams(z, labels_t, k)
+    grams, counts = _class_grams_split(z, labels_t, k)
     total = _rate_from_gram(z.T @ z, float(z.shape[0]), eps2)
     return total - _class_rate(grams, counts, eps2)
 
