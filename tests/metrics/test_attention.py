@@ -146,3 +146,15 @@ def test_hook_keeps_graph_when_asked() -> None:
     collector.entropy().sum().backward()  # type: ignore[no-untyped-call]
     assert x.grad is not None
     assert torch.isfinite(x.grad).all()
+
+
+def test_hook_keeps_positional_attention_mask() -> None:
+    torch.manual_seed(0)
+    attn = nn.MultiheadAttention(4, 2, batch_first=True)
+    x = torch.randn(1, 3, 4)
+    causal = torch.triu(torch.ones(3, 3, dtype=torch.bool), diagonal=1)
+    with AttentionMaps(attn) as collector:
+        attn(x, x, x, None, False, causal)  # need_weights=False and attn_mask positionally
+    weights = collector.maps[0]
+    assert weights.shape == (1, 2, 3, 3)
+    assert torch.all(weights[0, :, 0, 1:] == 0)  # the mask was applied

@@ -235,11 +235,14 @@ class AttentionMaps:
         module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> tuple[tuple[Any, ...], dict[str, Any]]:
         kwargs = dict(kwargs)
+        # arguments after (query, key, value, key_padding_mask) become keywords, so that the
+        # forced need_weights / average_attn_weights cannot clash with positional ones
+        names = ("need_weights", "attn_mask", "average_attn_weights", "is_causal")
+        for name, value in zip(names, args[4:], strict=False):
+            kwargs[name] = value
         kwargs["need_weights"] = True
         kwargs["average_attn_weights"] = False
-        # positional need_weights (5th argument) would clash with the keyword: drop it
-        args = args[:4] if len(args) > 4 else args
-        return args, kwargs
+        return args[:4], kwargs
 
     def _record(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
         if module in self._mha:

@@ -191,6 +191,15 @@ class Accumulator:
         self.n_updates = 0
         self.n_seen = 0
 
+    def _device(self) -> torch.device:
+        """Device of the states (that of the first non-empty one; CPU before any update)."""
+        for value in self._states.values():
+            if isinstance(value, torch.Tensor):
+                return value.device
+            if value:
+                return torch.device(value[0].device)
+        return torch.device("cpu")
+
     def _update(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -236,7 +245,9 @@ class Accumulator:
                     self._states[name] = value
                 else:
                     self._states[name] = [_gather_rows(self._states[name])]
-            counters = torch.tensor([float(self.n_seen), float(self.n_updates)])
+            counters = torch.tensor(
+                [float(self.n_seen), float(self.n_updates)], device=self._device()
+            )
             dist.all_reduce(counters, op=dist.ReduceOp.SUM)
             self.n_seen = int(counters[0])
             self.n_updates = int(counters[1])
