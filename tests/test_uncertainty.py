@@ -92,6 +92,15 @@ def test_mi_interval_brackets_the_estimate_and_converts_to_bits(
     assert bits.ci.high == pytest.approx(ci.high / math.log(2), rel=1e-12)
 
 
+def test_auto_method_gets_an_interval(global_random_seed: int) -> None:
+    rng = np.random.default_rng(global_random_seed)
+    x, y = _gaussian_pair(rng, 1000, 0.6)
+    est = infolens.mutual_information(x, y, ci=0.95, rng=0)
+    assert est.ci is not None
+    assert est.ci.method == INTERVAL_KIND[est.method]
+    assert est.ci.low < -0.5 * math.log(1 - 0.36) < est.ci.high
+
+
 def test_interval_is_reproducible_with_a_seed(global_random_seed: int) -> None:
     rng = np.random.default_rng(global_random_seed)
     x, y = _gaussian_pair(rng, 400, 0.5)
@@ -169,8 +178,9 @@ def test_bias_diagnostic_fires_for_ksg_in_high_dimension(global_random_seed: int
     rng = np.random.default_rng(global_random_seed)
     x = rng.standard_normal((400, 8))
     y = 0.6 * x + 0.8 * rng.standard_normal((400, 8))
-    with pytest.warns(BiasWarning, match="drifts with the sample size"):
+    with pytest.warns(BiasWarning, match="drifts with the sample size") as record:
         est = infolens.mutual_information(x, y, method="ksg", ci=0.95, rng=0, n_jobs=1)
+    assert record[0].filename == __file__  # the warning points at the caller
     diagnostics = est.details["interval"]
     assert diagnostics["biased"] is True
     assert diagnostics["bias"] < 0  # smaller samples give smaller estimates

@@ -5,7 +5,8 @@ calls :func:`attach_interval` with the estimator it used. Which interval a metho
 the table :data:`INTERVAL_METHODS` (registry name -> interval function), each a procedure valid
 for that family:
 
-* **k-NN** (``kl``, ``ksg``, ``frenzel_pompe``, ``mixed_knn``): *subsampling into disjoint parts*
+* **k-NN** (``kl``, ``ksg``, ``frenzel_pompe``, ``mixed_knn``, and ``copula_ensemble``, the
+  ``"auto"`` MI, the largest of k-NN-type candidates): *subsampling into disjoint parts*
   with the variance extrapolated in 1/N (Holmes & Nemenman [1]_). The sample is cut at random
   into ``n`` disjoint parts for each ``n`` in :data:`SUBSAMPLING_SPLITS`; the spread of the ``n``
   part estimates gives the variance at size ``N / n``; ``N * variance`` is pooled over the splits
@@ -280,7 +281,7 @@ def subsampling_interval(
             f"{se:.3g}; the {level:.0%} interval probably does not cover the true value "
             "(details['interval']). Use more samples, or a method with less bias here.",
             BiasWarning,
-            stacklevel=3,
+            stacklevel=5,  # the caller of mutual_information(...) / entropy(...)
         )
     return interval, diagnostics
 
@@ -566,6 +567,7 @@ INTERVAL_METHODS: dict[str, IntervalFunction] = {
     "ksg": subsampling_interval,
     "frenzel_pompe": subsampling_interval,
     "mixed_knn": subsampling_interval,
+    "copula_ensemble": subsampling_interval,  # the "auto" MI: the largest of k-NN-type candidates
     "gaussian": gaussian_interval,
     "gaussian_copula": gaussian_interval,
     "plugin": _bootstrap(_symbol_codes),
@@ -580,6 +582,7 @@ INTERVAL_KIND: dict[str, str] = {
     "ksg": "subsampling",
     "frenzel_pompe": "subsampling",
     "mixed_knn": "subsampling",
+    "copula_ensemble": "subsampling",
     "gaussian": "asymptotic",
     "gaussian_copula": "asymptotic",
     "plugin": "bca_bootstrap",
