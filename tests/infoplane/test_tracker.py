@@ -1,6 +1,7 @@
 """InformationPlane: hooks, eval-mode captures, schedules, storage, non-finite layers."""
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,15 @@ import torch
 from torch import nn
 
 from infolens.exceptions import DegenerateDataWarning
-from infolens.infoplane import FixedBinning, InformationPlane, KDEBound, PlaneStore
-from infolens.infoplane.tracker import estimate_saved, load_activations, saved_epochs
+from infolens.infoplane import FixedBinning, InformationPlane, KDEBound, PlaneStore, RangeBinning
+from infolens.infoplane.progress import Progress
+from infolens.infoplane.tracker import (
+    bin_range,
+    default_estimator,
+    estimate_saved,
+    load_activations,
+    saved_epochs,
+)
 
 
 def _model() -> nn.Sequential:
@@ -51,7 +59,6 @@ def test_step_follows_the_schedule_and_the_store_skips_recorded_epochs(tmp_path:
     model = _model()
     x, y = _probe()
     calls = []
-    model[1].register_forward_hook(lambda *args: calls.append(1))
     with PlaneStore(tmp_path / "r.db") as store:
         plane = InformationPlane(
             model,
@@ -62,6 +69,7 @@ def test_step_follows_the_schedule_and_the_store_skips_recorded_epochs(tmp_path:
             store=store,
             estimators=[FixedBinning(), KDEBound()],
         )
+        model[1].register_forward_hook(lambda *args: calls.append(1))  # after the trial pass
         assert plane.step(1) == []
         records = plane.step(2)
         assert len(records) == 4  # 2 estimators x 2 layers
@@ -87,6 +95,7 @@ def test_activations_saved_for_post_hoc_estimation_match_online_records(tmp_path
             inputs=x,
             labels=y,
             store=online,
+            estimators=[FixedBinning()],
             activations_dir=tmp_path / "act",
         ) as plane:
             for epoch in range(3):
@@ -136,27 +145,169 @@ def test_bad_layers_and_lengths_get_clear_errors() -> None:
         InformationPlane(model, layers=["1"], inputs=x, labels=y[:10])
 
 
-def test_a_model_that_fails_on_the_probe_set_gets_a_clear_error() -> None:
+def test_a_model_that_fails_on_the_probe_set_is_refused_before_training() -> None:
     model = _model()
     wrong = torch.zeros(8, 5)  # the model expects 4 features
-    with InformationPlane(model, layers=["1"], inputs=wrong, labels=np.zeros(8)) as plane:
-        with pytest.raises(
-            ValueError,
-            match=re.escape(
-                "The model failed on the probe set (inputs of shape (8, 5)): RuntimeError"
-            ),
-        ):
-            plane.step(0)
-        assert model.training  # mode restored after the failure
+    with pytest.raises(
+        ValueError,
+        match=re.escape("The model failed on the probe set (inputs of shape (8, 5)): RuntimeError"),
+    ):
+        InformationPlane(model, layers=["1"], inputs=wrong, labels=np.zeros(8))
+    assert model.training  # mode restored after the failure
+    assert all(not m._forward_hooks for m in model.modules())  # no hook left behind
 
 
 def test_a_layer_the_forward_pass_never_calls_is_reported() -> None:
     model = _model()
     model.add_module("unused", nn.ReLU())
+    model.forward = lambda inp: model[4](model[3](model[2](model[1](model[0](inp)))))  # type: ignore[method-assign]
     x, y = _probe()
-    with InformationPlane(model, layers=["unused"], inputs=x, labels=y) as plane:
-        model.forward = lambda inp: model[4](model[3](model[2](model[1](model[0](inp)))))  # type: ignore[method-assign]
-        with pytest.raises(
-            ValueError, match=re.escape("Layer(s) ['unused'] produced no tensor output")
-        ):
-            plane.step(0)
+    with pytest.raises(
+        ValueError, match=re.escape("Layer(s) ['unused'] produced no tensor output")
+    ):
+        InformationPlane(model, layers=["unused"], inputs=x, labels=y)
+
+
+class _Net(nn.Module):
+    """Named layers, a dropout, activations as modules and a linear output (logits)."""
+
+    def __init__(self, hidden: int = 32) -> None:
+        super().__init__()
+        self.fc1, self.act1 = nn.Linear(4, hidden), nn.ReLU()
+        self.drop = nn.Dropout(0.5)
+        self.fc2, self.act2 = nn.Linear(hidden, 5), nn.Tanh()
+        self.out = nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        hidden = self.act2(self.fc2(self.drop(self.act1(self.fc1(x)))))
+        out: torch.Tensor = self.out(hidden)
+        return out
+
+
+def test_auto_layers_are_the_activations_and_the_output_with_human_labels(
+    tmp_path: Path,
+) -> None:
+    torch.manual_seed(0)
+    x, y = _probe()
+    with PlaneStore(tmp_path / "r.db") as store:
+        with InformationPlane(_Net(), inputs=x, labels=y, store=store) as plane:
+            assert plane.layer_labels == {
+                "act1": "fc1 (ReLU, 32)",
+                "act2": "fc2 (Tanh, 5)",
+                "out": "out (Linear, 2)",
+            }
+            records = plane.step(0)
+        assert sorted(r.layer for r in store.records()) == sorted(r.layer for r in records)
+    # the default estimators follow width and range: never bins that clip
+    chosen = {r.layer: r.estimator for r in records}
+    assert chosen["fc2 (Tanh, 5)"] == FixedBinning().identity()
+    assert chosen["fc1 (ReLU, 32)"].startswith(("kde_bound/", "lossy", "compression"))
+    assert [r.layer_index for r in sorted(records, key=lambda r: r.layer_index)] == [0, 1, 2]
+
+
+def test_auto_layers_without_activation_modules_take_each_blocks_last_leaf() -> None:
+    class Functional(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.block1 = nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6))
+            self.block2 = nn.Sequential(nn.Linear(6, 3))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out: torch.Tensor = self.block2(torch.relu(self.block1(x)))
+            return out
+
+    x, y = _probe()
+    plane = InformationPlane(Functional(), inputs=x, labels=y)
+    assert plane.layer_labels == {
+        "block1.1": "block1.1 (LayerNorm, 6)",
+        "block2.0": "block2.0 (Linear, 3)",
+    }
+    conv = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8, 2))
+    images = torch.zeros(4, 1, 4, 4)
+    labels = InformationPlane(conv, inputs=images, labels=[0, 1, 0, 1]).layer_labels
+    assert labels == {"1": "0 (ReLU, 2x2x2)", "3": "3 (Linear, 2)"}
+
+
+@pytest.mark.parametrize(
+    ("module", "width", "expected"),
+    [
+        (nn.Tanh(), 5, FixedBinning()),
+        (nn.Sigmoid(), 3, FixedBinning(edges=tuple(np.linspace(0.0, 1.0, 30)))),
+        (nn.ReLU(), 4, RangeBinning(n_edges=30, low=0.0)),
+        (nn.Hardtanh(-2.0, 2.0), 2, FixedBinning(edges=tuple(np.linspace(-2.0, 2.0, 30)))),
+    ],
+)
+def test_default_estimators_bin_narrow_layers_over_their_whole_range(
+    module: nn.Module, width: int, expected: object
+) -> None:
+    assert default_estimator(module, width) == expected
+
+
+def test_default_estimators_of_wide_or_unbounded_layers_do_not_bin() -> None:
+    for module, width in ((nn.Tanh(), 9), (nn.ReLU(), 1024), (nn.Linear(3, 3), 3)):
+        assert bin_range(default_estimator(module, width)) is None
+
+
+def test_bins_that_clip_warn_once_with_the_fraction_outside() -> None:
+    linear = nn.Linear(1, 1)
+    with torch.no_grad():
+        linear.weight.fill_(1.0)
+        linear.bias.fill_(0.0)
+    model = nn.Sequential(linear, nn.ReLU())
+    x = torch.linspace(-3.0, 3.0, 100).reshape(-1, 1)  # ReLU: 1/3 of the values above 1
+    labels = (x[:, 0] > 0).long()
+    plane = InformationPlane(model, layers=["1"], inputs=x, labels=labels,
+                             estimators=[FixedBinning()])  # fmt: skip
+    with pytest.warns(DegenerateDataWarning, match=re.escape("but 33.0% of the activations of "
+                                                             "layer '1' lie outside")):  # fmt: skip
+        plane.step(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plane.step(1)  # once per layer and estimator
+        InformationPlane(model, layers=["1"], inputs=x, labels=labels).step(0)  # auto: no clip
+
+
+def test_bad_probe_sets_layers_and_schedules_get_clear_errors() -> None:
+    x, y = _probe()
+    with pytest.raises(TypeError, match=re.escape(
+            "inputs must be a torch.Tensor, got numpy.ndarray")):  # fmt: skip
+        InformationPlane(_model(), inputs=x.numpy(), labels=y)
+
+    class Recurrent(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm, self.fc = nn.LSTM(4, 3, batch_first=True), nn.Linear(3, 2)
+
+        def forward(self, inp: torch.Tensor) -> torch.Tensor:
+            out: torch.Tensor = self.fc(self.lstm(inp[:, None, :])[0][:, 0])
+            return out
+
+    with pytest.raises(ValueError, match=re.escape(
+            "Layer 'lstm' (LSTM) returns a tuple, not a torch.Tensor of activations")):  # fmt: skip
+        InformationPlane(Recurrent(), layers=["lstm"], inputs=x, labels=y)
+    assert InformationPlane(Recurrent(), inputs=x, labels=y).layers == ["fc"]  # auto skips it
+    with pytest.raises(ValueError, match=re.escape("'epochs' parameter of InformationPlane must "
+                                                   "be 'every', None or an iterable")):  # fmt: skip
+        InformationPlane(_model(), inputs=x, labels=y, epochs="log")
+    with pytest.raises(ValueError, match=re.escape("an iterable of ints >= 0. Got [-1] instead")):
+        InformationPlane(_model(), inputs=x, labels=y, epochs=[-1])
+
+
+def test_every_epoch_and_progress_events_with_resume_notes(tmp_path: Path) -> None:
+    x, y = _probe()
+    events: list[object] = []
+    with PlaneStore(tmp_path / "r.db") as store:
+        with InformationPlane(_model(), inputs=x, labels=y, store=store, epochs="every") as plane:
+            assert [len(plane.step(e)) > 0 for e in range(2)] == [True, True]
+        with InformationPlane(
+            _model(), inputs=x, labels=y, store=store, progress=events.append, n_epochs=4
+        ) as plane:
+            for epoch in range(4):
+                plane.step(epoch)
+    training = [e for e in events if isinstance(e, Progress) and e.stage == "training"]
+    assert [(e.done, e.total) for e in training] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    notes = [e.message for e in events if isinstance(e, Progress) and e.stage == "note"]
+    assert any("2 epoch(s) (0-1)" in n and "are skipped" in n for n in notes), notes
+    assert any("compile" in n for n in notes)
+    estimating = [e for e in events if isinstance(e, Progress) and e.stage == "estimating"]
+    assert {e.task for e in estimating} == {"epoch 2", "epoch 3"}  # 0 and 1 were skipped

@@ -20,6 +20,7 @@ from infolens._validation import check_rng
 from infolens.exceptions import DegenerateDataWarning, InvalidInputError
 from infolens.infoplane._base import LayerEstimator
 from infolens.infoplane.measures import labels_to_codes
+from infolens.infoplane.progress import Progress, ProgressCallback
 from infolens.infoplane.store import PlaneRecord, PlaneStore
 
 _SAVED = re.compile(r"epoch_(\d+)\.npz")
@@ -126,6 +127,7 @@ def estimate_layers(
     seed: int,
     rng: RNGLike = 0,
     fitted: Mapping[str, Mapping[str, LayerEstimator]] | None = None,
+    layer_index: Mapping[str, int] | None = None,
 ) -> list[PlaneRecord]:
     """Apply every estimator to every layer's activations; non-finite layers are flagged.
 
@@ -145,6 +147,9 @@ def estimate_layers(
     fitted : mapping or None, default=None
         ``identity -> {layer: estimator}`` from the estimators' ``fit``: the fitted estimator
         computes the layer's values, the record keeps the unfitted identity.
+    layer_index : mapping or None, default=None
+        The ``layer_index`` of each layer's records (default: its position in ``activations``),
+        for a subset of a model's layers.
 
     Returns
     -------
@@ -184,7 +189,7 @@ def estimate_layers(
                     estimator=identity,
                     epoch=epoch,
                     layer=layer,
-                    layer_index=index,
+                    layer_index=index if layer_index is None else layer_index[layer],
                     i_xt=values[0],
                     i_ty=values[1],
                     i_xt_given_y=values[2],
@@ -206,6 +211,7 @@ def estimate_saved(
     seed: int,
     epochs: Iterable[int] | None = None,
     rng: RNGLike = 0,
+    progress: ProgressCallback | None = None,
 ) -> None:
     """Apply estimators post hoc to saved activations, skipping epochs already in ``store``.
 
@@ -213,18 +219,32 @@ def estimate_saved(
     ``high``) is first fitted on all saved epochs, and only if some epoch is left to estimate.
     Records of runs stored before estimator identities existed are adopted, so such runs
     resume. ``rng`` is passed to every ``estimate`` call (see :func:`estimate_layers`).
+    ``progress`` receives a :class:`~infolens.infoplane.progress.Progress` (stage
+    ``"estimating"``, task ``"<run_id> seed <seed>"``) after every epoch, and a note saying how
+    many epochs the store held already.
     """
     saved = SavedActivations(activations_dir)
     wanted = saved.epochs if epochs is None else sorted(set(epochs))
     codes = labels_to_codes(labels)
+    task = f"{run_id} seed {seed}"
     for estimator in estimators:
         done = store.done(run_id, seed, estimator)
         pending = [e for e in wanted if e not in done]
+        skipped = len(wanted) - len(pending)
+        if progress is not None and skipped:
+            progress(
+                Progress(
+                    "note",
+                    task,
+                    message=f"{task}: {skipped} of {len(wanted)} epoch(s) of "
+                    f"{estimator.identity()} are in the store already; skipped",
+                )
+            )
         if not pending:
             continue
         fit = getattr(estimator, "fit", None)
         fitted = {estimator.identity(): dict(fit(saved))} if callable(fit) else None
-        for epoch in pending:
+        for count, epoch in enumerate(pending, start=1):
             store.add(
                 estimate_layers(
                     saved.load(epoch),
@@ -237,6 +257,8 @@ def estimate_saved(
                     fitted=fitted,
                 )
             )
+            if progress is not None:
+                progress(Progress("estimating", task, count, len(pending), estimator.name))
 
 
 __all__ = [

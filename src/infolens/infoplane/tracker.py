@@ -1,21 +1,48 @@
 """Capture layer activations of any PyTorch model with forward hooks and estimate the plane.
 
-Only the hooks live here (torch); saving and loading activations and post-hoc estimation are in
-the numpy-only :mod:`infolens.infoplane.posthoc` (re-exported here for older imports).
+Only the hooks, the choice of layers and the default estimators live here (torch); saving and
+loading activations and post-hoc estimation are in the numpy-only
+:mod:`infolens.infoplane.posthoc` (re-exported here for older imports).
+
+``layers="auto"`` (the rule, also in ``docs/infoplane.md``): one forward pass of the first probe
+rows with a hook on every leaf module (a module without children) finds the leaves that the
+forward pass calls exactly once and that return a tensor, in call order; dropout, identity,
+flatten and unflatten modules are skipped. If some of them are activation modules (the classes
+of ``torch.nn.modules.activation``), the layers are those activations plus the last leaf called
+when it is not one (the output, e.g. logits); otherwise (activations applied functionally) the
+layers are the last such leaf of every top-level child module. A layer's label names the
+parametrised module before the activation, its class and width, e.g. ``"fc1 (ReLU, 1024)"``;
+records, plots, reports and TensorBoard tags all use that label.
 """
 
-from collections.abc import Iterable, Sequence
+import math
+import time
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 import torch
 from torch import nn
 
 from infolens._typing import FloatArray, RNGLike
 from infolens._validation import check_rng
-from infolens.exceptions import InvalidInputError, InvalidParameterError
+from infolens.exceptions import (
+    DegenerateDataWarning,
+    InvalidDataTypeError,
+    InvalidInputError,
+    InvalidParameterError,
+)
 from infolens.infoplane._base import LayerEstimator
-from infolens.infoplane.measures import FixedBinning, labels_to_codes
+from infolens.infoplane.measures import (
+    AdaptiveBinning,
+    FixedBinning,
+    KDEBound,
+    RangeBinning,
+    labels_to_codes,
+)
 from infolens.infoplane.posthoc import (
     activation_path,
     estimate_layers,
@@ -25,28 +52,154 @@ from infolens.infoplane.posthoc import (
     save_activations,
     saved_epochs,
 )
+from infolens.infoplane.progress import Progress, ProgressCallback
 from infolens.infoplane.store import PlaneRecord, PlaneStore
+
+#: Layers at most this wide get bins by default; wider ones a noise-based estimator (binning
+#: any layer of more than ~7 units with 30 bins puts every probe sample in its own bin).
+NARROW_WIDTH = 8
+#: Bins per unit of the default binning estimators.
+DEFAULT_BINS = 30
+#: Rows of the probe set run once at construction, to find and check the layers.
+_TRIAL_ROWS = 8
+_SKIPPED = (
+    nn.Dropout,
+    nn.Dropout1d,
+    nn.Dropout2d,
+    nn.Dropout3d,
+    nn.AlphaDropout,
+    nn.FeatureAlphaDropout,
+    nn.Identity,
+    nn.Flatten,
+    nn.Unflatten,
+)
+#: Activation classes with a bounded range (Hardtanh's comes from its attributes).
+_BOUNDED: dict[type[nn.Module], tuple[float, float]] = {
+    nn.Tanh: (-1.0, 1.0),
+    nn.Softsign: (-1.0, 1.0),
+    nn.Sigmoid: (0.0, 1.0),
+    nn.Hardsigmoid: (0.0, 1.0),
+    nn.Softmax: (0.0, 1.0),
+    nn.Softmin: (0.0, 1.0),
+    nn.ReLU6: (0.0, 6.0),
+}
+_NONNEGATIVE = (nn.ReLU, nn.Softplus, nn.Threshold)
+
+
+def _is_activation(module: nn.Module) -> bool:
+    return type(module).__module__ == "torch.nn.modules.activation" and not isinstance(
+        module, nn.MultiheadAttention
+    )
+
+
+def activation_range(module: nn.Module) -> tuple[float, float]:
+    """Return the range of values ``module`` can output (``(-inf, inf)`` if not known).
+
+    Examples
+    --------
+    >>> activation_range(nn.Tanh()), activation_range(nn.ReLU())
+    ((-1.0, 1.0), (0.0, inf))
+    """
+    if isinstance(module, nn.Hardtanh) and not isinstance(module, nn.ReLU6):
+        return float(module.min_val), float(module.max_val)
+    for cls, bounds in _BOUNDED.items():
+        if isinstance(module, cls):
+            return bounds
+    if isinstance(module, _NONNEGATIVE) and not (
+        isinstance(module, nn.Threshold) and module.value < module.threshold
+    ):
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def _compression_estimator() -> LayerEstimator | None:
+    """Return the registered lossy-compression layer estimator (defaults), if there is one."""
+    from infolens.infoplane.registry import LAYER_ESTIMATORS
+
+    for name in ("lossy_compression", "compression", "lossy"):
+        if name in LAYER_ESTIMATORS:
+            return LAYER_ESTIMATORS[name]()
+    return None
+
+
+def default_estimator(module: nn.Module, width: int) -> LayerEstimator:
+    """Return the estimator ``estimators="auto"`` gives a layer: from its width and range.
+
+    Narrow layers (``width <= NARROW_WIDTH``) with a bounded range get ``DEFAULT_BINS`` even
+    bins over exactly that range (tanh: :class:`FixedBinning`'s default, 30 edges in [-1, 1]);
+    narrow non-negative ones (ReLU) :class:`RangeBinning` from 0 to each epoch's maximum. Bins
+    that clip are never chosen. Other layers get the lossy-compression estimator when one is
+    registered, else :class:`KDEBound` with noise variance 0.1 (Saxe et al.).
+
+    Examples
+    --------
+    >>> default_estimator(nn.ReLU(), 4).identity()
+    'range_binning/v1?n_edges=30&low=0.0&high=none&scope=global'
+    """
+    low, high = activation_range(module)
+    if width <= NARROW_WIDTH and math.isfinite(low) and math.isfinite(high):
+        if (low, high) == (-1.0, 1.0):
+            return FixedBinning()  # the same identity as the classic default
+        return FixedBinning(edges=tuple(float(e) for e in np.linspace(low, high, DEFAULT_BINS)))
+    if width <= NARROW_WIDTH and low == 0.0:
+        return RangeBinning(n_edges=DEFAULT_BINS, low=0.0)
+    return _compression_estimator() or KDEBound(noise_variance=0.1)
+
+
+def bin_range(estimator: LayerEstimator) -> tuple[float, float] | None:
+    """Return the interval the bins of ``estimator`` resolve (None: not such a binning)."""
+    if isinstance(estimator, FixedBinning):
+        return float(estimator.edges[0]), float(estimator.edges[-1])
+    if isinstance(estimator, RangeBinning):
+        return estimator.low, math.inf if estimator.high is None else estimator.high
+    if isinstance(estimator, AdaptiveBinning):
+        return estimator.low, math.inf
+    return None
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    name: str
+    module: nn.Module
+    calls: int
+    output: object
+
+
+def _type_name(value: object) -> str:
+    cls = type(value)
+    return (
+        cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    )
+
+
+def _width_text(shape: Sequence[int]) -> str:
+    return "x".join(str(int(s)) for s in shape[1:]) or "1"
 
 
 class InformationPlane:
-    """Track I(X;T) and I(T;Y) of chosen layers of a model on a fixed probe set.
+    """Track I(X;T), I(T;Y) and I(X;T|Y) of a model's layers on a fixed probe set.
 
     Parameters
     ----------
     model : torch.nn.Module
-        The network; hooks are registered on the named submodules in ``layers``.
-    layers : sequence of str
-        Names from ``model.named_modules()`` whose outputs are the representations T.
+        The network; hooks are registered on the chosen submodules.
+    layers : "auto", sequence of str or mapping of str to str
+        ``"auto"``: every layer of activations by the rule of the module docstring, labelled
+        like ``"fc1 (ReLU, 1024)"``. A sequence: names from ``model.named_modules()`` (the
+        records are labelled with the names). A mapping: names to your labels.
     inputs : torch.Tensor
         The probe set X, fed to the model in one pass (on the model's device) at each capture.
     labels : array-like
         Class labels of the probe set (integers, or one-hot rows).
-    estimators : sequence of layer estimators, default=(FixedBinning(),)
-        Any :class:`~infolens.infoplane.LayerEstimator` (:mod:`infolens.infoplane.measures`, or
-        your own); each yields one record per layer and epoch, keyed by its ``identity()``.
-    epochs : iterable of int or None, default=None
-        Epochs at which :meth:`step` captures (None: every call). See
-        :func:`infolens.infoplane.resolve_schedule`.
+    estimators : "auto" or sequence of layer estimators, default="auto"
+        ``"auto"``: one estimator per layer from its width and range (see
+        :func:`default_estimator`). A sequence: each estimator (any
+        :class:`~infolens.infoplane.LayerEstimator`) yields one record per layer and epoch,
+        keyed by its ``identity()``; bins that leave activations outside their range warn once
+        per layer with the fraction outside.
+    epochs : "every", iterable of int or None, default=None
+        Epochs at which :meth:`step` captures; ``"every"`` and None capture at every call. See
+        :func:`infolens.infoplane.resolve_schedule` for the papers' schedules.
     store : PlaneStore or None, default=None
         Where records stream to (SQLite). Epochs already in the store are skipped.
     run_id, seed : str, int
@@ -56,6 +209,20 @@ class InformationPlane:
     rng : int, numpy.random.Generator or None, default=0
         Passed to every ``estimate`` call (randomised estimators such as
         :class:`~infolens.infoplane.KNNEntropy`); an int makes resumed runs equal fresh ones.
+    progress : callable or None, default=None
+        Receives :class:`~infolens.infoplane.progress.Progress` events: ``"training"`` at every
+        :meth:`step` (``done`` = epochs so far of ``n_epochs``), ``"estimating"`` per estimator
+        of a capture, and notes (what a resumed run skips, the first call's compilation).
+    n_epochs : int or None, default=None
+        Length of the training, for the progress total (the ETA).
+
+    Raises
+    ------
+    InvalidDataTypeError
+        If ``inputs`` is not a tensor.
+    InvalidInputError
+        If the model fails on the probe set, or a chosen layer is not called or returns no
+        tensor: checked by one forward pass of a few probe rows here, before any training.
 
     Notes
     -----
@@ -69,23 +236,23 @@ class InformationPlane:
         self,
         model: nn.Module,
         *,
-        layers: Sequence[str],
+        layers: Literal["auto"] | Sequence[str] | Mapping[str, str] = "auto",
         inputs: torch.Tensor,
         labels: Any,
-        estimators: Sequence[LayerEstimator] = (FixedBinning(),),
-        epochs: Iterable[int] | None = None,
+        estimators: Literal["auto"] | Sequence[LayerEstimator] = "auto",
+        epochs: Literal["every"] | Iterable[int] | None = None,
         store: PlaneStore | None = None,
         run_id: str = "run",
         seed: int = 0,
         activations_dir: str | Path | None = None,
         rng: RNGLike = 0,
+        progress: ProgressCallback | None = None,
+        n_epochs: int | None = None,
     ) -> None:
-        modules = dict(model.named_modules())
-        unknown = [name for name in layers if name not in modules]
-        if unknown or not layers:
-            valid = ", ".join(repr(n) for n in modules if n)
-            raise InvalidParameterError(
-                f"Unknown layer(s) {unknown} (or no layers given). Valid names: {valid}."
+        if not isinstance(inputs, torch.Tensor):
+            raise InvalidDataTypeError(
+                f"inputs must be a torch.Tensor, got {_type_name(inputs)} (convert it with "
+                "torch.as_tensor(inputs, dtype=torch.float32))."
             )
         codes = labels_to_codes(
             labels.cpu().numpy() if isinstance(labels, torch.Tensor) else labels
@@ -95,31 +262,210 @@ class InformationPlane:
                 "Found input variables with inconsistent numbers of samples: "
                 f"[{len(inputs)}, {len(codes)}] (probe inputs, labels)"
             )
-        self.model, self.layers, self.inputs, self.labels = model, list(layers), inputs, codes
-        self.estimators = list(estimators)
-        not_estimators = [e for e in self.estimators if not isinstance(e, LayerEstimator)]
-        if not_estimators:
-            raise InvalidParameterError(
-                "estimators must be layer estimators (name, version, identity(), estimate()); "
-                f"got {not_estimators[0]!r}."
-            )
+        self.model, self.inputs, self.labels = model, inputs, codes
+        self.epochs = self._schedule(epochs)
         check_rng(rng)
         self.rng = rng
-        self.epochs = None if epochs is None else {int(e) for e in epochs}
         self.store, self.run_id, self.seed = store, run_id, seed
+        self.progress, self.n_epochs = progress, n_epochs
         self.activations_dir = None if activations_dir is None else Path(activations_dir)
+        leaves = self._trial_pass()
+        self.layer_labels = self._choose_layers(model, layers, leaves)
+        self.layers = list(self.layer_labels)
+        modules = dict(model.named_modules())
+        if estimators == "auto":
+            self.layer_estimators = {
+                label: [default_estimator(modules[name], self._width(leaves[name]))]
+                for name, label in self.layer_labels.items()
+            }
+        elif isinstance(estimators, str):  # type: ignore[unreachable]
+            raise InvalidParameterError(
+                f"The 'estimators' parameter of InformationPlane must be 'auto' or a sequence of "
+                f"layer estimators. Got {estimators!r} instead."
+            )
+        else:
+            chosen = list(estimators)
+            not_estimators = [e for e in chosen if not isinstance(e, LayerEstimator)]
+            if not_estimators:
+                raise InvalidParameterError(
+                    "estimators must be layer estimators (name, version, identity(), estimate()); "
+                    f"got {not_estimators[0]!r}."
+                )
+            self.layer_estimators = dict.fromkeys(self.layer_labels.values(), chosen)
+        unique: dict[str, LayerEstimator] = {}
+        for per_layer in self.layer_estimators.values():
+            unique.update((e.identity(), e) for e in per_layer)
+        self.estimators = list(unique.values())
         if self.activations_dir is not None:
             self.activations_dir.mkdir(parents=True, exist_ok=True)
-        self._captured: dict[str, torch.Tensor] = {}
+        self._captured: dict[str, object] = {}
         self._capturing = False
+        self._warned: set[tuple[str, str]] = set()
+        self._steps = 0
+        self._estimated = False
         self._handles = [
             modules[name].register_forward_hook(self._hook(name)) for name in self.layers
         ]
 
+    @staticmethod
+    def _schedule(epochs: object) -> set[int] | None:
+        if epochs is None or epochs == "every":
+            return None
+        if isinstance(epochs, str):
+            raise InvalidParameterError(
+                f"The 'epochs' parameter of InformationPlane must be 'every', None or an iterable "
+                f"of epochs (e.g. idnns_epochs(n_epochs) for the log-spaced schedule). Got "
+                f"{epochs!r} instead."
+            )
+        try:
+            chosen = list(epochs)  # type: ignore[call-overload]
+        except TypeError:
+            chosen = None
+        if chosen is None or not all(
+            isinstance(e, int | np.integer) and not isinstance(e, bool) and e >= 0 for e in chosen
+        ):
+            raise InvalidParameterError(
+                "The 'epochs' parameter of InformationPlane must be 'every', None or an iterable "
+                f"of ints >= 0. Got {epochs!r} instead."
+            )
+        return {int(e) for e in chosen}
+
+    # -- layers ---------------------------------------------------------------------------
+    def _device(self) -> torch.device:
+        parameter = next(iter(self.model.parameters()), None)
+        return parameter.device if parameter is not None else self.inputs.device
+
+    def _trial_pass(self) -> dict[str, _Leaf]:
+        """Run a few probe rows once with a hook on every leaf; return what each leaf did."""
+        seen: dict[str, list[object]] = {}
+        handles = []
+        for name, module in self.model.named_modules():
+            if name and not any(True for _ in module.children()):
+
+                def record(module: nn.Module, args: Any, output: Any, name: str = name) -> None:
+                    seen.setdefault(name, []).append(output)
+
+                handles.append(module.register_forward_hook(record))
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            with torch.no_grad():
+                self.model(self.inputs[:_TRIAL_ROWS].to(self._device()))
+        except Exception as err:
+            raise InvalidInputError(
+                f"The model failed on the probe set (inputs of shape {tuple(self.inputs.shape)}): "
+                f"{type(err).__name__}: {err}"
+            ) from err
+        finally:
+            for handle in handles:
+                handle.remove()
+            self.model.train(was_training)
+        modules = dict(self.model.named_modules())
+        return {  # in call order
+            name: _Leaf(name, modules[name], len(outputs), outputs[-1])
+            for name, outputs in seen.items()
+        }
+
+    @staticmethod
+    def _width(leaf: _Leaf) -> int:
+        output = leaf.output
+        return int(np.prod(output.shape[1:])) if isinstance(output, torch.Tensor) else 0
+
+    def _choose_layers(
+        self, model: nn.Module, layers: object, leaves: dict[str, _Leaf]
+    ) -> dict[str, str]:
+        modules = dict(model.named_modules())
+        if layers == "auto":
+            return self._auto_layers(leaves)
+        if isinstance(layers, str):
+            raise InvalidParameterError(
+                f"The 'layers' parameter of InformationPlane must be 'auto', a sequence of module "
+                f"names or a mapping of names to labels. Got {layers!r} instead."
+            )
+        labels = (
+            {str(k): str(v) for k, v in layers.items()}
+            if isinstance(layers, Mapping)
+            else {str(name): str(name) for name in layers}  # type: ignore[attr-defined]
+        )
+        unknown = [name for name in labels if name not in modules]
+        if unknown or not labels:
+            valid = ", ".join(repr(n) for n in modules if n)
+            raise InvalidParameterError(
+                f"Unknown layer(s) {unknown} (or no layers given). Valid names: {valid}."
+            )
+        if len(set(labels.values())) != len(labels):
+            raise InvalidParameterError(f"The layer labels must be distinct. Got {labels}.")
+        self._check_outputs(labels, leaves)
+        return labels
+
+    def _check_outputs(self, labels: Mapping[str, str], leaves: dict[str, _Leaf]) -> None:
+        """Raise now, before training, for a chosen leaf that is skipped or returns no tensor."""
+        for name in labels:
+            leaf = leaves.get(name)
+            if leaf is not None and not isinstance(leaf.output, torch.Tensor):
+                raise InvalidInputError(self._not_a_tensor(name, leaf.output))
+        modules = dict(self.model.named_modules())
+        never = [
+            n for n in labels if n not in leaves and not any(True for _ in modules[n].children())
+        ]
+        if never:
+            raise InvalidInputError(
+                f"Layer(s) {never} produced no tensor output in the forward pass on the probe "
+                "set; choose modules that the forward pass calls and that return a tensor."
+            )
+
+    def _not_a_tensor(self, name: str, output: object) -> str:
+        module = dict(self.model.named_modules())[name]
+        return (
+            f"Layer {name!r} ({type(module).__name__}) returns a {_type_name(output)}, not a "
+            "torch.Tensor of activations; choose a module that returns a tensor (for one that "
+            "returns a tuple, such as nn.LSTM, the module that consumes its output)."
+        )
+
+    def _auto_layers(self, leaves: dict[str, _Leaf]) -> dict[str, str]:
+        usable = [
+            leaf
+            for leaf in leaves.values()
+            if leaf.calls == 1
+            and isinstance(leaf.output, torch.Tensor)
+            and leaf.output.ndim >= 2
+            and not isinstance(leaf.module, _SKIPPED)
+        ]
+        if not usable:
+            raise InvalidInputError(
+                "layers='auto' found no module that returns a tensor of activations once per "
+                "forward pass; name the layers instead (layers=['fc1', ...])."
+            )
+        activations = [leaf for leaf in usable if _is_activation(leaf.module)]
+        if activations:
+            chosen = activations + ([] if _is_activation(usable[-1].module) else [usable[-1]])
+        else:  # activations applied functionally: the last leaf of every top-level block
+            last: dict[str, _Leaf] = {}
+            for leaf in usable:
+                last[leaf.name.split(".", 1)[0]] = leaf
+            chosen = sorted(last.values(), key=usable.index)
+        order = list(leaves)
+        labels: dict[str, str] = {}
+        for leaf in chosen:
+            source = leaf.name
+            if _is_activation(leaf.module):  # name it after the module that feeds it
+                before = order[: order.index(leaf.name)]
+                weighted = [n for n in before if any(True for _ in leaves[n].module.parameters())]
+                source = weighted[-1] if weighted else leaf.name
+            shape = leaf.output.shape  # type: ignore[attr-defined]
+            label = f"{source} ({type(leaf.module).__name__}, {_width_text(shape)})"
+            if label in labels.values():
+                label = f"{leaf.name} ({type(leaf.module).__name__}, {_width_text(shape)})"
+            labels[leaf.name] = label
+        return labels
+
+    # -- capture ----------------------------------------------------------------------------
     def _hook(self, name: str) -> Any:
         def hook(module: nn.Module, args: Any, output: Any) -> None:
-            if self._capturing and isinstance(output, torch.Tensor):
-                self._captured[name] = output.detach()
+            if self._capturing:
+                self._captured[name] = (
+                    output.detach() if isinstance(output, torch.Tensor) else output
+                )
 
         return hook
 
@@ -136,16 +482,15 @@ class InformationPlane:
         self._handles.clear()
 
     def capture(self) -> dict[str, FloatArray]:
-        """Run the probe set through the model once and return each layer's activations."""
+        """Run the probe set through the model once; return each layer's activations by label."""
         if not self._handles:
             raise RuntimeError("This InformationPlane is closed; create a new one to capture.")
         was_training = self.model.training
-        device = next(self.model.parameters()).device
         self.model.eval()
         self._capturing = True
         try:
             with torch.no_grad():
-                self.model(self.inputs.to(device))
+                self.model(self.inputs.to(self._device()))
         except Exception as err:
             raise InvalidInputError(
                 f"The model failed on the probe set (inputs of shape {tuple(self.inputs.shape)}): "
@@ -154,26 +499,86 @@ class InformationPlane:
         finally:
             self._capturing = False
             self.model.train(was_training)
-        missing = [n for n in self.layers if n not in self._captured]
+        captured, self._captured = self._captured, {}
+        missing = [n for n in self.layers if n not in captured]
         if missing:
-            self._captured.clear()
             raise InvalidInputError(
                 f"Layer(s) {missing} produced no tensor output in the forward pass on the probe "
                 "set; choose modules that the forward pass calls and that return a tensor."
             )
-        captured = {n: self._captured[n].flatten(1).double().cpu().numpy() for n in self.layers}
-        self._captured.clear()
-        return captured
+        for name in self.layers:
+            if not isinstance(captured[name], torch.Tensor):
+                raise InvalidInputError(self._not_a_tensor(name, captured[name]))
+        return {
+            self.layer_labels[n]: captured[n].flatten(1).double().cpu().numpy()  # type: ignore[attr-defined]
+            for n in self.layers
+        }
+
+    def _say(self, event: Progress | str) -> None:
+        if self.progress is not None:
+            self.progress(event)
+
+    def _warn_clipping(self, activations: Mapping[str, FloatArray], epoch: int) -> None:
+        for label, t in activations.items():
+            for estimator in self.layer_estimators[label]:
+                bounds = bin_range(estimator)
+                key = (label, estimator.identity())
+                if bounds is None or key in self._warned:
+                    continue
+                finite = t[np.isfinite(t)]
+                if not finite.size:
+                    continue
+                outside = float(np.mean((finite < bounds[0]) | (finite > bounds[1])))
+                if outside > 0:
+                    self._warned.add(key)
+                    warnings.warn(
+                        f"{type(estimator).__name__} bins cover [{bounds[0]:.3g}, "
+                        f"{bounds[1]:.3g}], but {outside:.1%} of the activations of layer "
+                        f"{label!r} lie outside (range [{finite.min():.3g}, {finite.max():.3g}] "
+                        f"at epoch {epoch}); they are merged into the end bins. Use bins over "
+                        "the layer's range (RangeBinning, AdaptiveBinning) or estimators='auto'.",
+                        DegenerateDataWarning,
+                        stacklevel=3,
+                    )
+
+    def _first_step_notes(self, epoch: int) -> None:
+        if self.store is not None:
+            for estimator in self.estimators:
+                done = self.store.done(self.run_id, self.seed, estimator)
+                if done:
+                    self._say(
+                        Progress(
+                            "note",
+                            "resume",
+                            message=f"resuming {self.run_id!r} seed {self.seed}: "
+                            f"{len(done)} epoch(s) ({min(done)}-{max(done)}) of "
+                            f"{estimator.identity()} are recorded already and are skipped",
+                        )
+                    )
+        if epoch > 0:
+            self._say(
+                Progress(
+                    "note", "resume", message=f"starting at epoch {epoch}: epochs before it skipped"
+                )
+            )
 
     def step(self, epoch: int) -> list[PlaneRecord]:
         """Capture and estimate at ``epoch`` if it is scheduled and not yet recorded."""
+        if self._steps == 0:
+            self._first_step_notes(epoch)
+        self._steps += 1
+        self._say(Progress("training", "training", epoch + 1, self.n_epochs))
         if self.epochs is not None and epoch not in self.epochs:
             return []
-        pending = [
-            e
-            for e in self.estimators
-            if self.store is None or epoch not in self.store.done(self.run_id, self.seed, e)
-        ]
+        groups: dict[str, tuple[LayerEstimator, list[str]]] = {}
+        for label, per_layer in self.layer_estimators.items():
+            for estimator in per_layer:
+                groups.setdefault(estimator.identity(), (estimator, []))[1].append(label)
+        pending = {
+            identity: group
+            for identity, group in groups.items()
+            if self.store is None or epoch not in self.store.done(self.run_id, self.seed, group[0])
+        }
         path = activation_path(self.activations_dir, epoch) if self.activations_dir else None
         save = path is not None and not path.exists()
         if not pending and not save:
@@ -181,23 +586,55 @@ class InformationPlane:
         activations = self.capture()
         if save and path is not None:
             save_activations(path, activations)
-        records = estimate_layers(
-            activations,
-            self.labels,
-            pending,
-            epoch=epoch,
-            run_id=self.run_id,
-            seed=self.seed,
-            rng=self.rng,
+        self._warn_clipping(
+            {label: activations[label] for _, labels in pending.values() for label in labels},
+            epoch,
         )
+        index = {label: i for i, label in enumerate(activations)}
+        records: list[PlaneRecord] = []
+        for done, (identity, (estimator, labels)) in enumerate(pending.items()):
+            if not self._estimated:
+                self._estimated = True
+                self._say(
+                    Progress(
+                        "note",
+                        "compile",
+                        message="first estimate: an estimator's first call may compile its "
+                        "kernels (numba, torch) and take longer than the later ones",
+                    )
+                )
+            start = time.perf_counter()
+            records += estimate_layers(
+                {label: activations[label] for label in labels},
+                self.labels,
+                [estimator],
+                epoch=epoch,
+                run_id=self.run_id,
+                seed=self.seed,
+                rng=self.rng,
+                layer_index=index,
+            )
+            self._say(
+                Progress(
+                    "estimating",
+                    f"epoch {epoch}",
+                    done + 1,
+                    len(pending),
+                    f"{identity} in {time.perf_counter() - start:.2f} s",
+                )
+            )
         if self.store is not None:
             self.store.add(records)
         return records
 
 
 __all__ = [
+    "NARROW_WIDTH",
     "InformationPlane",
     "activation_path",
+    "activation_range",
+    "bin_range",
+    "default_estimator",
     "estimate_layers",
     "estimate_saved",
     "estimator_key",
