@@ -80,3 +80,42 @@ def test_records_can_be_selected_by_estimator_object_or_identity(tmp_path: Path)
             assert store.records(estimator="kde") == [rows[1]]
         with pytest.raises(ValueError, match=re.escape("Unknown layer estimator 'kdee'")):
             store.records(estimator="kdee")
+
+
+def test_to_dataframe_has_one_row_per_record_in_the_units_asked(tmp_path: Path) -> None:
+    from infolens.infoplane import FixedBinning, KDEBound
+
+    fixed, kde = FixedBinning(), KDEBound()
+    with PlaneStore(tmp_path / "r.db") as store:
+        store.add(
+            [
+                PlaneRecord("run", 0, fixed.identity(), 0, "L1", 0, np.log(4.0), 0.5, 0.1, {}),
+                PlaneRecord("run", 1, kde.identity(), 0, "L1", 0, 1.0, 0.5, 0.5, {}),
+                PlaneRecord("old", 0, "binning", 3, "L1", 0, 2.0, 1.0, 1.0, {}, units="bits"),
+            ]
+        )
+        frame = store.to_dataframe(units="bits")
+        assert len(frame) == 3
+        assert list(frame.columns[:5]) == ["run_id", "seed", "estimator", "name", "epoch"]
+        assert set(frame["units"]) == {"bits"}
+        row = frame[frame["estimator"] == fixed.identity()].iloc[0]
+        assert row["i_xt"] == pytest.approx(2.0, abs=1e-12)  # ln 4 nats = 2 bits
+        assert frame[frame["run_id"] == "old"].iloc[0]["i_xt"] == 2.0  # stored in bits already
+        by_object = store.to_dataframe("run", estimator=kde)
+        by_name = store.to_dataframe(estimator="kde_bound")
+        assert by_object["seed"].tolist() == by_name["seed"].tolist() == [1]
+        assert by_object["i_xt"].tolist() == [1.0]  # nats by default
+        assert store.runs() == [("old", 0), ("run", 0), ("run", 1)]
+
+
+def test_to_dataframe_without_pandas_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from infolens.exceptions import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas -> ImportError
+    message = "PlaneStore.to_dataframe needs pandas, which is not installed"
+    with PlaneStore(tmp_path / "r.db") as store, pytest.raises(MissingExtraError, match=message):
+        store.to_dataframe()

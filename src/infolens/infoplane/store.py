@@ -9,6 +9,7 @@ bits before).
 """
 
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -16,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infolens.exceptions import InvalidInputError
+from infolens._typing import Units
+from infolens._units import check_units
+from infolens.exceptions import InvalidInputError, MissingExtraError
 from infolens.infoplane._base import LayerEstimator, identity_of
 from infolens.infoplane._legacy import legacy_key
 
 SCHEMA_VERSION = 1
+_LN2 = math.log(2.0)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS infoplane (
     run_id TEXT NOT NULL,
@@ -183,6 +187,64 @@ class PlaneStore:
         where, args = ("WHERE run_id=?", (run_id,)) if run_id is not None else ("", ())
         rows = self._db.execute(f"SELECT DISTINCT estimator FROM infoplane {where}", args)
         return sorted(r[0] for r in rows)
+
+    def runs(self) -> list[tuple[str, int]]:
+        """Return the ``(run_id, seed)`` pairs that have records, sorted."""
+        rows = self._db.execute("SELECT DISTINCT run_id, seed FROM infoplane ORDER BY run_id, seed")
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def to_dataframe(
+        self,
+        run_id: str | None = None,
+        *,
+        estimator: LayerEstimator | str | None = None,
+        units: Units = "nats",
+    ) -> Any:
+        """Return the records (selected as in :meth:`records`) as a pandas DataFrame.
+
+        One row per record with the columns ``run_id, seed, estimator, name, epoch, layer,
+        layer_index, i_xt, i_ty, i_xt_given_y, units, status``; the values are converted to
+        ``units`` (records of runs stored in bits are converted per row). Needs pandas.
+
+        Raises
+        ------
+        MissingExtraError
+            If pandas is not installed.
+        """
+        target = check_units(units)
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise MissingExtraError(
+                "PlaneStore.to_dataframe needs pandas, which is not installed: pip install pandas "
+                "(or use PlaneStore.records(), which needs nothing)."
+            ) from err
+
+        def convert(value: float | None, source: str) -> float | None:
+            if value is None or source == target:
+                return value
+            return value / _LN2 if target == "bits" else value * _LN2
+
+        rows = [
+            {
+                "run_id": r.run_id,
+                "seed": r.seed,
+                "estimator": r.estimator,
+                "name": r.estimator.split("/", 1)[0],
+                "epoch": r.epoch,
+                "layer": r.layer,
+                "layer_index": r.layer_index,
+                "i_xt": convert(r.i_xt, r.units),
+                "i_ty": convert(r.i_ty, r.units),
+                "i_xt_given_y": convert(r.i_xt_given_y, r.units),
+                "units": target,
+                "status": r.status,
+            }
+            for r in self.records(run_id, estimator=estimator)
+        ]
+        columns = ["run_id", "seed", "estimator", "name", "epoch", "layer", "layer_index",
+                   "i_xt", "i_ty", "i_xt_given_y", "units", "status"]  # fmt: skip
+        return pd.DataFrame(rows, columns=columns)
 
     def records(
         self, run_id: str | None = None, *, estimator: LayerEstimator | str | None = None
