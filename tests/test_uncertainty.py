@@ -145,10 +145,10 @@ def test_entropy_and_cmi_intervals_for_every_family(global_random_seed: int) -> 
 
 
 def test_subsampling_refuses_too_few_samples() -> None:
-    x = np.arange(100.0)
+    x = np.arange(50.0)
     message = (
-        "A subsampling interval for method 'ksg' needs at least 120 samples (at least 4 and 6 "
-        "disjoint parts of 20 samples); got 100."
+        "A subsampling interval for method 'ksg' needs at least 60 samples (at least 2 and 3 "
+        "disjoint parts of 20 samples); got 50."
     )
     with pytest.raises(InsufficientSamplesError, match=re.escape(message)):
         infolens.mutual_information(x, np.sin(x), method="ksg", ci=0.95)
@@ -158,13 +158,15 @@ def test_subsampling_standard_error_matches_the_spread_over_replications(
     global_random_seed: int,
 ) -> None:
     # 40 independent replications at N = 400: the sd of the KSG estimates against the mean
-    # subsampling SE. The SE of one replication has ~15 % relative noise (24 degrees of
-    # freedom); averaged over 40 it is ~2.5 %; the sd of 40 values ~11 %: tolerance 30 %.
+    # subsampling SE. The SE of one replication has ~22 % relative noise (10 degrees of
+    # freedom); averaged over 40 it is ~4 %; the sd of 40 values ~11 %: tolerance 30 %.
     rng = np.random.default_rng(global_random_seed)
     values, errors = [], []
     for _ in range(40):
         x, y = _gaussian_pair(rng, 400, 0.6)
-        est = infolens.mutual_information(x, y, method="ksg", ci=0.95, rng=rng, n_jobs=1)
+        with warnings.catch_warnings():  # a rare false alarm (~0.3 %) is not this test's topic
+            warnings.simplefilter("ignore", BiasWarning)
+            est = infolens.mutual_information(x, y, method="ksg", ci=0.95, rng=rng, n_jobs=1)
         assert est.ci is not None
         assert est.ci.standard_error is not None
         values.append(est.value)
@@ -173,11 +175,11 @@ def test_subsampling_standard_error_matches_the_spread_over_replications(
 
 
 def test_bias_diagnostic_fires_for_ksg_in_high_dimension(global_random_seed: int) -> None:
-    # KSG at N = 400 in 8 + 8 dimensions underestimates strongly (truth 8 * 0.223 = 1.79 nats)
-    # and the estimate grows with N: the drift exceeds the standard error.
+    # KSG at N = 1000 in 8 + 8 dimensions underestimates strongly (truth 8 * 0.223 = 1.79 nats)
+    # and the estimate grows with N: the drift is many standard errors from zero (z ~ -10 here).
     rng = np.random.default_rng(global_random_seed)
-    x = rng.standard_normal((400, 8))
-    y = 0.6 * x + 0.8 * rng.standard_normal((400, 8))
+    x = rng.standard_normal((1000, 8))
+    y = 0.6 * x + 0.8 * rng.standard_normal((1000, 8))
     with pytest.warns(BiasWarning, match="drifts with the sample size") as record:
         est = infolens.mutual_information(x, y, method="ksg", ci=0.95, rng=0, n_jobs=1)
     assert record[0].filename == __file__  # the warning points at the caller
@@ -198,8 +200,8 @@ def test_bias_diagnostic_stays_quiet_in_one_dimension(global_random_seed: int) -
     diagnostics = est.details["interval"]
     assert diagnostics["biased"] is False
     assert abs(diagnostics["bias"]) < est.ci.standard_error  # type: ignore[union-attr]
-    assert diagnostics["splits"] == [4, 6, 8, 10]
-    assert diagnostics["dof"] == 3 + 5 + 7 + 9
+    assert diagnostics["splits"] == [2, 3, 4, 5]
+    assert diagnostics["dof"] == 1 + 2 + 3 + 4
 
 
 # -- Gaussian asymptotics -------------------------------------------------------------------
