@@ -63,6 +63,8 @@ def _tasks(suite: str) -> list[str]:
         return [t.task_id for t in HIGH_MI_TASKS]
     if suite == "images":
         return [t.task_id for t in IMAGE_TASKS]
+    if suite == "infolens":  # infolens' own MI tasks (held out: never run while tuning)
+        return [t for t in list_tasks("infolens") if get_task(t).quantity == "mutual_information"]
     return [t.strip() for t in suite.split(",")]
 
 
@@ -143,6 +145,9 @@ def summarize(store: Path) -> dict[str, Any]:
         "high_mi": [t.task_id for t in HIGH_MI_TASKS],
         "images": [t.task_id for t in IMAGE_TASKS],
         "accuracy_held_out": [t for t in ACCURACY_TASKS if t not in TUNING_ACCURACY_TASKS],
+        "infolens_mi": [
+            t for t in list_tasks("infolens") if get_task(t).quantity == "mutual_information"
+        ],
     }
     summary: dict[str, dict[str, Any]] = {}
     for size, tasks in per_task.items():
@@ -174,19 +179,137 @@ def summarize(store: Path) -> dict[str, Any]:
     return {"summary": summary, "per_task": per_task, "anchors_mae": ANCHORS_TABLE2}
 
 
+def markdown(result: dict[str, Any]) -> str:
+    """Return the tables of ``docs/accuracy.md`` (Table 2 shape, groups, per task) as Markdown."""
+    summary, per_task = result["summary"], result["per_task"]
+    sizes = [n for n in ("1000", "5000", "10000") if "bmi_all" in summary.get(n, {})]
+
+    def seeds(n: str) -> int:
+        return max(len(v["auto"]["seeds"]) for v in per_task[n].values() if "auto" in v)
+
+    head = " | ".join(f"N = {int(n):,}" for n in sizes)
+    lines = [
+        "| estimator (bmi's 40 tasks, MAE in nats) | " + head + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for method, label in (("auto", "infolens `auto`"), ("ksg", "infolens `ksg` (k = 3)")):
+        cells = [
+            f"{summary[n]['bmi_all'][method]['mae']:.3f} "
+            f"({summary[n]['bmi_all'][method]['within_0.1']}/40 within 0.1)"
+            for n in sizes
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for name, values in ANCHORS_TABLE2.items():
+        lines.append(
+            f"| {name} (ALICE's Table 2) | " + " | ".join(f"{v:.3f}" for v in values) + " |"
+        )
+    lines += ["", "Seeds per cell: " + ", ".join(f"N = {int(n):,}: {seeds(n)}" for n in sizes), ""]
+    lines += [
+        "| group | N | tasks | auto MAE | auto within 0.1 | auto solved ×1.5 | ksg MAE | "
+        "auto s/task (mean, max) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for n, groups in summary.items():
+        for group, methods in groups.items():
+            if group == "auto_worse_than_ksg" or "auto" not in methods:
+                continue
+            a, k = methods["auto"], methods.get("ksg")
+            ksg = "—" if k is None else f"{k['mae']:.3f}"
+            lines.append(
+                f"| {group} | {int(n):,} | {a['tasks']} | {a['mae']:.3f} | {a['within_0.1']} | "
+                f"{a['solved_x1.5']} | {ksg} | {a['seconds_mean']:.2f}, {a['seconds_max']:.2f} |"
+            )
+    held_out = (
+        set(HELD_OUT_BMI_TASKS)
+        | {t for t in ACCURACY_TASKS if t not in TUNING_ACCURACY_TASKS}
+        | set(list_tasks("infolens"))
+    )
+    for n in per_task:
+        lines += [
+            "",
+            f"Per task, N = {int(n):,} (mean over seeds; * = held out, never run while tuning):",
+            "",
+            "| task | truth | auto | chosen | ksg |",
+            "|---|---|---|---|---|",
+        ]
+        for task_id, v in per_task[n].items():
+            if "auto" not in v:
+                continue
+            mark = " *" if task_id in held_out else ""
+            ksg = f"{v['ksg']['mean']:.3f}" if "ksg" in v else "—"
+            lines.append(
+                f"| `{task_id}`{mark} | {v['truth']:.3f} | {v['auto']['mean']:.3f} | "
+                f"{', '.join(v['auto']['chosen'])} | {ksg} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def plot_images(result: dict[str, Any], path: Path, n: str = "10000") -> None:
+    """Plot auto's estimate against the truth on the image tasks (0-10 nats)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tasks = result["per_task"].get(n, {})
+    fig, ax = plt.subplots(figsize=(4.5, 4.0))
+    for prefix, label in (
+        ("image-blobs-16-", "blobs 16×16"),
+        ("image-rectangles-32-", "rect. 32×32"),
+    ):
+        points = sorted(
+            (v["truth"], v["auto"]["mean"]) for t, v in tasks.items() if t.startswith(prefix)
+        )
+        if points:
+            ax.plot(*zip(*points, strict=True), "o-", label=f"auto, {label}")
+    ax.plot([0, 10], [0, 10], "k--", lw=0.8, label="truth")
+    ax.set_xlabel("true MI (nats)")
+    ax.set_ylabel("estimate (nats)")
+    ax.set_title(f"Synthetic images, N = {int(n):,}")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def speed(path: Path) -> None:
+    """Time ``auto`` (median of 3 after a warm-up) on Gaussian pairs of several shapes."""
+    cases = [(10_000, 1), (10_000, 2), (5_000, 5), (10_000, 5), (5_000, 25), (10_000, 50)]
+    rows = []
+    rng = np.random.default_rng(0)
+    for n, d in cases:
+        x = rng.standard_normal((n, d))
+        y = 0.6 * x + 0.8 * rng.standard_normal((n, d))
+        infolens.mutual_information(x[:200], y[:200], rng=0)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            est = infolens.mutual_information(x, y, rng=0)
+            times.append(time.perf_counter() - start)
+        rows.append({"n": n, "dims": f"{d}+{d}", "median_s": float(np.median(times))})
+        rows[-1]["chosen"] = est.details["chosen"]
+        print(json.dumps(rows[-1]), flush=True)
+    path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", default="bmi", help="bmi, high_mi, images or task ids")
+    parser.add_argument("--suite", default="bmi", help="bmi, high_mi, images, infolens or ids")
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--seeds", default="0-2")
     parser.add_argument("--methods", default="auto,ksg")
     parser.add_argument("--store", default="build/benchmarks/accuracy_auto.jsonl")
     parser.add_argument("--summary", action="store_true", help="only summarise the store")
+    parser.add_argument("--speed", action="store_true", help="only time auto on Gaussians")
     parser.add_argument("--out", default="benchmarks/results/accuracy_auto.json")
     args = parser.parse_args()
+    if args.speed:
+        speed(Path(args.out).with_name("accuracy_auto_speed.json"))
+        return
     if args.summary:
         result = summarize(Path(args.store))
         Path(args.out).write_text(json.dumps(result, indent=1), encoding="utf-8")
+        plot_images(result, Path(args.out).with_name("accuracy_auto_images.png"))
+        Path(args.out).with_suffix(".md").write_text(markdown(result), encoding="utf-8")
         print(json.dumps(result["summary"], indent=1))
         return
     sweep(args)
