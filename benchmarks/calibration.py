@@ -24,6 +24,7 @@ Peers: python -m venv .venv-peers && .venv-peers/bin/pip install infomeasure <NP
 """
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -86,7 +87,7 @@ def _mixed_truth() -> float:
         p = density(y)
         return -p * math.log(p) if p > 0 else 0.0
 
-    h_y = integrate.quad(integrand, -4.0, 7.0, points=[0, 1, 2, 3], limit=200)[0]
+    h_y = float(integrate.quad(integrand, -4.0, 7.0, points=[0, 1, 2, 3], limit=200)[0])
     return h_y - 0.5 * math.log(2 * math.pi * math.e * 0.25)
 
 
@@ -144,13 +145,24 @@ def tasks() -> dict[str, Task]:
         Task("gauss-1", "mutual_information", MI_RHO, _gauss_pair(1)),
         Task("gauss-5", "mutual_information", 5 * MI_RHO, _gauss_pair(5)),
         Task("nongauss-1 (exp x, y^3)", "mutual_information", MI_RHO, _nongauss_pair),
-        Task("mixed (x in 0..3, y = x + N(0, 0.25))", "mutual_information", _mixed_truth(), _mixed_pair),
+        Task(
+            "mixed (x in 0..3, y = x + N(0, 0.25))",
+            "mutual_information",
+            _mixed_truth(),
+            _mixed_pair,
+        ),
         Task("channel-4 (flip 0.3)", "mutual_information", mi4, ch4),
         Task("channel-2 (flip 0.2)", "mutual_information", mi2, ch2),
         Task("channel-8 (flip 0.5)", "mutual_information", mi8, ch8),
-        Task("cmi-gauss-1", "conditional_mutual_information", _cmi_truth(1), _cmi_sampler(1, False)),
-        Task("cmi-gauss-3", "conditional_mutual_information", _cmi_truth(3), _cmi_sampler(3, False)),
-        Task("cmi-nongauss-1", "conditional_mutual_information", _cmi_truth(1), _cmi_sampler(1, True)),
+        Task(
+            "cmi-gauss-1", "conditional_mutual_information", _cmi_truth(1), _cmi_sampler(1, False)
+        ),
+        Task(
+            "cmi-gauss-3", "conditional_mutual_information", _cmi_truth(3), _cmi_sampler(3, False)
+        ),
+        Task(
+            "cmi-nongauss-1", "conditional_mutual_information", _cmi_truth(1), _cmi_sampler(1, True)
+        ),
         Task("h-gauss-1", "entropy", h1, _entropy_sampler(1, False)),
         Task("h-gauss-5", "entropy", 5 * h1, _entropy_sampler(5, False)),
         Task("h-lognormal-1", "entropy", h1, _entropy_sampler(1, True)),  # h(e^X) = h(X) + E[X]
@@ -160,7 +172,12 @@ def tasks() -> dict[str, Task]:
 
 #: method -> the tasks on which it is consistent (others estimate a different quantity).
 COVERAGE_PLAN: dict[str, list[str]] = {
-    "ksg": ["gauss-1", "gauss-5", "nongauss-1 (exp x, y^3)", "mixed (x in 0..3, y = x + N(0, 0.25))"],
+    "ksg": [
+        "gauss-1",
+        "gauss-5",
+        "nongauss-1 (exp x, y^3)",
+        "mixed (x in 0..3, y = x + N(0, 0.25))",
+    ],
     "mixed_knn": ["gauss-1", "nongauss-1 (exp x, y^3)", "mixed (x in 0..3, y = x + N(0, 0.25))"],
     "kl": ["h-gauss-1", "h-gauss-5", "h-lognormal-1"],
     "frenzel_pompe": ["cmi-gauss-1", "cmi-gauss-3", "cmi-nongauss-1"],
@@ -195,7 +212,8 @@ def coverage(args: argparse.Namespace) -> list[dict[str, Any]]:
                         est = compute(*data, method=method, ci=LEVEL, rng=rng, **extra)
                     flagged += any(issubclass(w.category, BiasWarning) for w in caught)
                     others = [
-                        w for w in caught
+                        w
+                        for w in caught
                         if not issubclass(w.category, BiasWarning | DegenerateDataWarning)
                     ]
                     if others:
@@ -223,8 +241,9 @@ def coverage(args: argparse.Namespace) -> list[dict[str, Any]]:
                 rows.append(row)
                 print(
                     f"| {method} | {name} | {n:,} | {reps} | {row['coverage']:.3f} | "
-                    f"{row['mean_half_width']:.4f} | {row['mean_se']:.4f} / {row['sd_estimates']:.4f} "
-                    f"| {row['mean_bias']:+.4f} | {row['bias_warning_share']:.2f} |",
+                    f"{row['mean_half_width']:.4f} | {row['mean_se']:.4f} / "
+                    f"{row['sd_estimates']:.4f} | {row['mean_bias']:+.4f} | "
+                    f"{row['bias_warning_share']:.2f} |",
                     flush=True,
                 )
     return rows
@@ -278,7 +297,8 @@ def pvalues(args: argparse.Namespace) -> list[dict[str, Any]]:
         rows.append(row)
         print(
             f"| {label} | {n:,} | {args.null_reps} | {args.permutations} | "
-            f"{row['ks_statistic']:.4f} | {row['ks_p_value']:.3f} | {row['rejection_rate_0.05']:.3f} |",
+            f"{row['ks_statistic']:.4f} | {row['ks_p_value']:.3f} | "
+            f"{row['rejection_rate_0.05']:.3f} |",
             flush=True,
         )
     return rows
@@ -312,7 +332,10 @@ def power(args: argparse.Namespace) -> list[dict[str, Any]]:
                 "seconds": time.perf_counter() - start,
             }
             rows.append(row)
-            print(f"| {method} | {mi} | {n:,} | {args.power_reps} | {row['power_0.05']:.3f} |", flush=True)
+            print(
+                f"| {method} | {mi} | {n:,} | {args.power_reps} | {row['power_0.05']:.3f} |",
+                flush=True,
+            )
     return rows
 
 
@@ -323,23 +346,22 @@ def _speed_data(dim: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(2024 + dim)
     x = rng.standard_normal((n, dim))
     y = RHO * x + math.sqrt(1 - RHO**2) * rng.standard_normal((n, dim))
-    scale = lambda a: (a - a.mean(0)) / a.std(0)  # noqa: E731
-    return scale(x), scale(y)
+    return (x - x.mean(0)) / x.std(0), (y - y.mean(0)) / y.std(0)
 
 
 def peer_worker(tool: str, dim: int, n: int, permutations: int) -> None:
     """Time one peer's permutation test (runs inside .venv-peers); print JSON."""
     x, y = _speed_data(dim, n)
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 - NPEET's shuffle_test draws from the global state
     if tool == "npeet":
-        import npeet.entropy_estimators as ee
+        ee: Any = importlib.import_module("npeet.entropy_estimators")
 
         ee.mi(x[:500], y[:500], k=3, base=math.e)  # warm-up
         start = time.perf_counter()
         ee.shuffle_test(ee.mi, x, y, ns=permutations, k=3, base=math.e)
         seconds = time.perf_counter() - start
     else:
-        import infomeasure as im
+        im: Any = importlib.import_module("infomeasure")
 
         warm = im.estimator(x[:500], y[:500], measure="mi", approach="ksg", k=3, minkowski_p=np.inf)
         warm.statistical_test(n_tests=2, method="permutation_test")
@@ -379,9 +401,19 @@ def speed(args: argparse.Namespace) -> list[dict[str, Any]]:
                 row["peers"][tool] = {"error": "no .venv-peers"}
                 continue
             done = subprocess.run(
-                [str(PEERS_PYTHON), __file__, "--peer-worker", tool, str(dim), str(n),
-                 str(args.peer_permutations)],
-                capture_output=True, text=True, timeout=3600, check=False,
+                [
+                    str(PEERS_PYTHON),
+                    __file__,
+                    "--peer-worker",
+                    tool,
+                    str(dim),
+                    str(n),
+                    str(args.peer_permutations),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+                check=False,
             )
             if done.returncode != 0:
                 row["peers"][tool] = {"error": done.stderr.strip().splitlines()[-1:]}
@@ -397,12 +429,11 @@ def speed(args: argparse.Namespace) -> list[dict[str, Any]]:
         rows.append(row)
         peers = "; ".join(
             f"{t} {p['seconds_for_1000']:.1f} s ({p['ratio_to_infolens']:.0f}x)"
-            if "seconds_for_1000" in p else f"{t}: {p['error']}"
+            if "seconds_for_1000" in p
+            else f"{t}: {p['error']}"
             for t, p in row["peers"].items()
         )
-        print(
-            f"| {row['case']} | {timings[1]:.2f} | {timings[-1]:.2f} | {peers} |", flush=True
-        )
+        print(f"| {row['case']} | {timings[1]:.2f} | {timings[-1]:.2f} | {peers} |", flush=True)
     return rows
 
 
@@ -426,7 +457,7 @@ def cost(args: argparse.Namespace) -> list[dict[str, Any]]:
         "ratio": float(np.median(with_ci) / np.median(plain)),
         "repeats": args.cost_repeats,
         "estimate": est.value,
-        "ci": [est.ci.low, est.ci.high],
+        "ci": [est.ci.low, est.ci.high] if est.ci is not None else None,
         "truth": 5 * MI_RHO,
         "bias_diagnostic": est.details["interval"]["bias"],
     }
@@ -450,7 +481,8 @@ def sklearn30772(args: argparse.Namespace) -> list[dict[str, Any]]:
         x = np.zeros(n)
         row: dict[str, Any] = {"n": n, "positives": 100}
         start = time.perf_counter()
-        est = infolens.mutual_information(x, y, ci=0.95, rng=0)
+        est = infolens.mutual_information(x, y, ci=0.95, rng=0, n_jobs=1)
+        assert est.ci is not None
         row.update(
             infolens_method=est.method,
             infolens_mi=est.value,
@@ -478,12 +510,27 @@ def sklearn30772(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 PARTS: dict[str, tuple[Callable[[argparse.Namespace], list[dict[str, Any]]], str]] = {
-    "coverage": (coverage, "| method | task | N | reps | coverage | half-width | mean SE / sd | bias | BiasWarning |\n|---|---|---|---|---|---|---|---|---|"),
-    "pvalues": (pvalues, "| null case | N | reps | permutations | KS D | KS p | rejected at 0.05 |\n|---|---|---|---|---|---|---|"),
+    "coverage": (
+        coverage,
+        "| method | task | N | reps | coverage | half-width | mean SE / sd | bias | BiasWarning |"
+        "\n|---|---|---|---|---|---|---|---|---|",
+    ),
+    "pvalues": (
+        pvalues,
+        "| null case | N | reps | permutations | KS D | KS p | rejected at 0.05 |"
+        "\n|---|---|---|---|---|---|---|",
+    ),
     "power": (power, "| statistic | MI (nats) | N | reps | power at 0.05 |\n|---|---|---|---|---|"),
-    "speed": (speed, "| case | infolens 1 thread (s) | infolens all cores (s) | peers (s for 1,000; ratio) |\n|---|---|---|---|"),
+    "speed": (
+        speed,
+        "| case | infolens 1 thread (s) | infolens all cores (s) | peers (s for 1,000; ratio) |"
+        "\n|---|---|---|---|",
+    ),
     "cost": (cost, "| case | plain (s) | ci=0.95 (s) | ratio |\n|---|---|---|---|"),
-    "sklearn30772": (sklearn30772, "| N | method | MI | 95 % CI | p (9 perms) | sklearn MI |\n|---|---|---|---|---|---|"),
+    "sklearn30772": (
+        sklearn30772,
+        "| N | method | MI | 95 % CI | p (9 perms) | sklearn MI |\n|---|---|---|---|---|---|",
+    ),
 }
 
 
@@ -512,7 +559,11 @@ def main() -> None:
     args.methods = [m for m in args.methods.split(",") if m]
     args.out_dir.mkdir(parents=True, exist_ok=True)
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     ).stdout.strip()
     for part in args.parts.split(","):
         function, header = PARTS[part]
