@@ -17,6 +17,7 @@ def data() -> tuple[torch.Tensor, torch.Tensor]:
 def run(rank: int, init_file: str, out_dir: str) -> None:
     from infolens.metrics import RateReduction, Uniformity
 
+    torch.set_num_threads(1)  # forked children: no intra-op pool inherited from the parent
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=2)
     try:
         z, labels = data()

@@ -1,6 +1,7 @@
 """Accumulators reduce across a two-process torch.distributed gloo group on the CPU."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,19 @@ pytestmark = pytest.mark.skipif(
 
 def test_two_process_gloo_equals_one_pass(tmp_path: Path) -> None:
     # fork: the children reuse the imported torch and infolens (spawn re-imports them, ~10 s)
-    start_processes(  # type: ignore[no-untyped-call]
-        run, args=(str(tmp_path / "init"), str(tmp_path)), nprocs=2, start_method="fork"
+    context = start_processes(  # type: ignore[no-untyped-call]
+        run,
+        args=(str(tmp_path / "init"), str(tmp_path)),
+        nprocs=2,
+        join=False,
+        start_method="fork",
     )
+    deadline = time.monotonic() + 120
+    while not context.join(timeout=1):
+        if time.monotonic() > deadline:
+            for process in context.processes:
+                process.kill()
+            pytest.fail("the two gloo processes did not finish within 120 s")
     z, labels = data()
     truth = float(rate_reduction(z, labels, eps_squared=0.5, n_classes=2))
     results = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
