@@ -1,9 +1,11 @@
 """``infolens infoplane`` through the installed script."""
 
 import json
+import re
 from pathlib import Path
 
 from infolens.cli._output import USER_ERROR
+from infolens.cli.infoplane import CRITERION_FAILED
 from tests.cli.conftest import RunCLI
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
@@ -13,19 +15,43 @@ def test_infoplane_reproduce_writes_the_report(run_cli: RunCLI, tmp_path: Path) 
     out = tmp_path / "run"
     done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "8", "--seeds", "1",
                    "-o", out, "--data", DATA, "--json")  # fmt: skip
-    assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
+    assert not summary["passed"]  # 8 epochs cannot compress: a failed criterion exits 1
+    assert done.returncode == CRITERION_FAILED, done.stderr
     assert summary["epochs"] == 8
     assert summary["seeds"] == 1
     assert summary["inputs"] == "signed"
-    assert (out / "report.html").exists()
+    page = (out / "report.html").read_text()
+    assert "I(T;Y) over epochs" in page
+    assert "I(X;T) over epochs" in page
+    # a rerun resumes (and says so), --no-check exits 0, the summary is readable
+    again = run_cli("infoplane", "reproduce", "tishby", "--epochs", "8", "--seeds", "1",
+                    "-o", out, "--data", DATA, "--no-check")  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    text = " ".join(again.stdout.split())
+    assert "tanh-seed0: an earlier run reached epoch 8 of 8" in text
+    assert "8 of 8 epoch(s) of fixed_binning/v1" in text
+    assert "skipped" in text
+    assert "training tanh-seed0" in text
+    assert "ETA" in text
+    assert "rise " in text
+    assert " bits; drop " in text
+    assert not re.search(r"\d\.\d{6,}", again.stdout)  # no raw 16-digit floats
+    assert "some criteria fail" in text
+    # any records database makes a report
+    report = run_cli("infoplane", "report", out / "records.db", "-o", tmp_path / "r.html")
+    assert report.returncode == 0, report.stderr
+    assert (tmp_path / "r.html").read_text().count("<svg") == 1
+    missing = run_cli("infoplane", "report", tmp_path / "none.db")
+    assert missing.returncode == USER_ERROR
+    assert missing.stderr.startswith(f"Error: No records database at {tmp_path / 'none.db'}")
 
 
 def test_inputs_reach_the_run_and_seeds_take_a_range(run_cli: RunCLI, tmp_path: Path) -> None:
     out = tmp_path / "run"
     done = run_cli("infoplane", "reproduce", "tishby", "--epochs", "3", "--seeds", "2-3",
                    "--inputs", "binary", "--out", out, "--data", DATA, "--jobs", "1",
-                   "--json")  # fmt: skip
+                   "--json", "--no-check")  # fmt: skip
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["inputs"] == "binary"

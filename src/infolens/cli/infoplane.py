@@ -1,10 +1,19 @@
-"""``infolens infoplane``: reproduce the classic information-plane experiments."""
+"""``infolens infoplane``: reproduce the classic information-plane experiments, report runs."""
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from infolens.cli._options import InfolensCommand, JobsOption, JsonOption, SeedsOption, parse_seeds
@@ -16,6 +25,8 @@ app = typer.Typer(help="Information-plane experiments (needs the torch and plot 
 NAMES = ("adaptive", "bin-placement", "kde", "saxe-relu", "tishby")
 Reproduction = Literal[NAMES]  # type: ignore[valid-type]
 Inputs = Literal["signed", "binary"]
+#: Exit status of ``reproduce`` when a pass criterion fails (without ``--no-check``).
+CRITERION_FAILED = 1
 
 
 @app.command("list", cls=InfolensCommand)
@@ -54,36 +65,139 @@ def reproduce(
         ),
     ] = "signed",  # fmt: skip
     jobs: JobsOption = None,
+    no_check: Annotated[
+        bool,
+        typer.Option(
+            "--no-check", help="Exit 0 even when a pass criterion fails (default: exit 1)."
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Train, estimate, check the pass criteria and write report.html and summary.json.
 
     --seeds is a count (5: seeds 0-4) or the seeds themselves (3-7, 0,3,7). Rerunning with the
-    same --out resumes a killed run without recomputing finished work.
+    same --out resumes a killed run without recomputing finished work. The exit status is 1
+    when a criterion fails (--no-check: 0).
     """
-    console = Console(highlight=False, stderr=json_output)
+    console = Console(highlight=False, stderr=json_output, soft_wrap=True)
+    bars = ProgressBars(console)
     with report_problems():
         from infolens.infoplane.reproduce import MAX_SEEDS
         from infolens.infoplane.reproduce import reproduce as run
 
         chosen = parse_seeds(seeds, limit=MAX_SEEDS)
         count = seeds.strip().isdigit()  # "5": a count, recorded as such in the summary
-        summary = run(
-            name,
-            epochs=epochs,
-            seeds=len(chosen) if count else chosen,
-            out=out,
-            data=data,
-            inputs=inputs,
-            n_jobs=None if jobs == -1 else jobs,
-            progress=lambda message: console.print(f"[dim]{message}[/dim]"),
-        )
+        with bars:
+            summary = run(
+                name,
+                epochs=epochs,
+                seeds=len(chosen) if count else chosen,
+                out=out,
+                data=data,
+                inputs=inputs,
+                n_jobs=None if jobs == -1 else jobs,
+                progress=bars,
+            )
     if json_output:
         echo_json(summary)
-        return
-    table = Table("criterion", "result", title=f"{summary['description']}")
+    else:
+        folder = out if out is not None else Path(f"infoplane-{name}")
+        print_summary(console, summary, folder / "report.html")
+    if not summary["passed"] and not no_check:
+        raise typer.Exit(code=CRITERION_FAILED)
+
+
+@app.command("report", cls=InfolensCommand)
+def report(
+    records: Annotated[Path, typer.Argument(help="A records database (records.db) of any run.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The HTML file to write (default: report.html beside it)."
+        ),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="A summary.json with pass criteria (default: the one beside the database).",
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The report's title.")] = None,
+) -> None:
+    """Write the HTML report (planes, I(X;T) and I(T;Y) over epochs) of a records database."""
+    with report_problems():
+        from infolens.infoplane.report import write_store_report
+
+        written = write_store_report(
+            records,
+            output if output is not None else records.with_name("report.html"),
+            title=title,
+            summary=summary,
+        )
+    Console(highlight=False, soft_wrap=True).print(f"Report: {written}")
+
+
+class ProgressBars:
+    """A ``progress=`` callback drawing one rich bar (with ETA) per run and stage.
+
+    Plain ``str`` events and notes are printed above the bars; use as a context manager.
+    """
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bars = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self.tasks: dict[tuple[str, str], TaskID] = {}
+
+    def __enter__(self) -> "ProgressBars":
+        self.bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.stop()
+
+    def __call__(self, event: Any) -> None:
+        """Show ``event`` (a ``str`` note or an ``infolens.infoplane.progress.Progress``)."""
+        if isinstance(event, str) or event.stage == "note":
+            message = event if isinstance(event, str) else event.message
+            self.bars.console.print(f"[dim]{message}[/dim]")
+            return
+        key = (event.stage, event.task)
+        if key not in self.tasks:
+            self.tasks[key] = self.bars.add_task(f"{event.stage} {event.task}", total=event.total)
+        self.bars.update(self.tasks[key], completed=event.done, total=event.total)
+
+
+def print_summary(console: Console, summary: dict[str, Any], report_path: Path) -> None:
+    """Print a reproduction's criteria with readable values, the accuracies and the report."""
+    from infolens.infoplane.report import readable
+
+    table = Table("criterion", "result", "values", title=summary["description"])
     for criterion, check in summary["criteria"].items():
-        table.add_row(criterion, "[green]pass[/green]" if check["pass"] else "[red]fail[/red]")
+        values = {k: v for k, v in check.items() if k not in ("pass", "threshold")}
+        table.add_row(
+            criterion,
+            "[green]pass[/green]" if check["pass"] else "[red]fail[/red]",
+            readable(values),
+        )
     console.print(table)
-    folder = out if out is not None else Path(f"infoplane-{name}")
-    console.print(f"Report: {folder / 'report.html'}")
+    for run_name, result in summary.get("training", {}).items():
+        console.print(
+            f"{run_name}: train accuracy {result['train_accuracy']:.3f}, test accuracy "
+            f"{result['test_accuracy']:.3f}, {result['seconds']:.0f} s"
+        )
+    verdict = (
+        "[green]all criteria pass[/green]"
+        if summary["passed"]
+        else ("[red]some criteria fail[/red] (full size: --epochs 10000 --seeds 5)")
+    )
+    console.print(f"{summary['epochs']} epochs, seeds {summary['seeds']}: {verdict}")
+    console.print(f"Report: {report_path}")

@@ -48,7 +48,7 @@ ProgressCallback: TypeAlias = Callable[[Progress | str], None]
 _FILE = "progress.json"
 
 
-def file_progress(folder: str | Path, *, every_s: float = 0.5) -> Callable[[Progress], None]:
+def file_progress(folder: str | Path, *, every_s: float = 0.5) -> ProgressCallback:
     """Return a callback that keeps the latest event in ``folder/progress.json`` (atomically).
 
     Worker processes use it so that their parent can show their progress
@@ -58,7 +58,9 @@ def file_progress(folder: str | Path, *, every_s: float = 0.5) -> Callable[[Prog
     path = Path(folder) / _FILE
     until = [0.0]  # no ordinary event overwrites the file before this time
 
-    def write(event: Progress) -> None:
+    def write(event: Progress | str) -> None:
+        if isinstance(event, str):
+            event = Progress("note", "", message=event)
         now = time.monotonic()
         final = event.total is not None and event.done >= event.total
         if event.stage != "note" and not final and now < until[0]:
@@ -96,6 +98,15 @@ def watch_progress_files(
         return
     stop = threading.Event()
     seen: dict[str, Progress] = {}
+    for key, folder in folders.items():
+        before = read_progress_file(folder)
+        if before is not None and before.stage == "training" and before.total:
+            seen[key] = before
+            progress(
+                f"{key}: an earlier run reached epoch {before.done} of {before.total}; its "
+                "checkpoint and saved epochs are reused, not recomputed"
+            )
+            progress(Progress(before.stage, key, before.done, before.total))
 
     def poll() -> None:
         for key, folder in folders.items():

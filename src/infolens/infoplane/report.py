@@ -1,151 +1,330 @@
-"""Pictures of the information plane: matplotlib figures and a self-contained HTML report."""
+"""The self-contained HTML report of information-plane runs (inline SVG and PNG, no network).
+
+:func:`write_report` is what the reproductions write (with their pass criteria);
+:func:`write_store_report` makes the same report from any records database (criteria optional:
+from a ``summary.json`` beside it, or none). Per estimator and run the report shows an
+interactive plane (hover a point for its layer, epoch and values; colour bar of the epoch;
+layer labels that never overlap), and I(X;T) and I(T;Y) over epochs side by side with the
+criteria's thresholds drawn.
+
+A criterion (a dict with ``"pass"``) may carry ``"threshold": {"quantity": "i_xt" | "i_ty",
+"value": bits, "layer": optional, "panel": optional}`` (or a list of them) to be drawn; the
+thresholds of R1's criteria are also read from their names ("... by >= 4.0 bits", "I(T;Y) >=
+0.95 bits").
+"""
 
 import base64
 import html
 import io
 import json
+import math
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from infolens.infoplane.curves import Curves
+from infolens.exceptions import InvalidInputError
+from infolens.infoplane.curves import Curves, seed_mean_curves
+from infolens.plotting.infoplane import (
+    layer_label_positions,
+    layer_title,
+    plot_information_over_epochs,
+    plot_information_plane,
+    short_layer_name,
+)
 
-_W, _H, _PAD = 560, 420, 52
+_W, _H = 660, 440
+_LEFT, _RIGHT, _TOP, _BOTTOM = 60, 150, 20, 50
+_DROP = re.compile(r"layer (?P<layer>.+?) rises then falls by >= (?P<need>[\d.]+) bits")
+_FLOOR = re.compile(r"I\(T;Y\) >= (?P<value>[\d.]+) bits")
 
 
-def plot_information_plane(
-    curves: dict[str, Curves], ax: Any = None, *, title: str | None = None
-) -> tuple[Any, Any]:
-    """Draw the canonical plane: one trajectory per layer, points coloured by epoch, layers linked.
+_NAMES = {"i_ty": "I(T;Y)", "i_xt": "I(X;T)", "i_xt_given_y": "I(X;T|Y)"}
 
-    Parameters
-    ----------
-    curves : dict
-        Output of :func:`infolens.infoplane.curves.seed_mean_curves` (bits).
-    ax : matplotlib Axes or None
-        Where to draw; a new figure is made when None.
-    title : str or None
-        Title; state the estimator and its assumptions here.
 
-    Returns
-    -------
-    (fig, ax)
+def _key(key: object) -> tuple[str, str]:
+    """Return a criterion key as words, and the unit it names (``rise_bits`` -> rise, bits)."""
+    words = str(key)
+    unit = ""
+    for suffix in ("_bits", "_nats"):
+        if words.endswith(suffix):
+            words, unit = words[: -len(suffix)], suffix[1:]
+    for name, symbol in _NAMES.items():
+        words = re.sub(rf"(^|_){re.escape(name)}($|_)", rf"\g<1>{symbol}\g<2>", words)
+    return words.replace("_", " "), unit
+
+
+def readable(value: Any) -> str:
+    """Return a criterion value as short text: numbers to 3 significant digits, units kept.
+
+    Examples
+    --------
+    >>> readable({"rise_bits": 3.14159265, "peak_epoch": 24.0, "pair": (0.123456, 2)})
+    'rise 3.14 bits; peak epoch 24; pair (0.123, 2)'
+    >>> readable({"final_i_ty": {"1": 0.99912, "3": 0.5}})
+    'final I(T;Y): 1 = 0.999, 3 = 0.5'
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import LogNorm
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return f"{number:.0f}" if number.is_integer() and abs(number) < 1e6 else f"{number:.3g}"
+    if isinstance(value, Mapping):
+        parts = []
+        for k, v in value.items():
+            words, unit = _key(k)
+            if isinstance(v, Mapping):
+                inner = ", ".join(f"{name} = {readable(x)}" for name, x in v.items())
+                parts.append(f"{words}: {inner}" + (f" {unit}" if unit else ""))
+            else:
+                parts.append(f"{words} {readable(v)}" + (f" {unit}" if unit else ""))
+        return "; ".join(parts)
+    if isinstance(value, list | tuple):
+        return "(" + ", ".join(readable(v) for v in value) + ")"
+    return str(value)
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    else:
-        fig = ax.figure
-    layers = list(curves)
-    last_epoch = max(int(c["epochs"][-1]) for c in curves.values())
-    norm = LogNorm(vmin=1, vmax=max(2, last_epoch + 1))
-    common = sorted(set.intersection(*(set(c["epochs"].tolist()) for c in curves.values())))
-    for epoch in common[:: max(1, len(common) // 40)]:
-        points = [
-            (c["i_xt"][c["epochs"] == epoch][0], c["i_ty"][c["epochs"] == epoch][0])
-            for c in curves.values()
-        ]
-        xs, ys = zip(*points, strict=True)
-        ax.plot(xs, ys, color=plt.cm.viridis(norm(epoch + 1)), lw=0.4, alpha=0.5)
-    scatter = None
-    for index, layer in enumerate(layers):
-        c = curves[layer]
-        ax.plot(c["i_xt"], c["i_ty"], color="0.6", lw=0.6, zorder=1)
-        scatter = ax.scatter(
-            c["i_xt"],
-            c["i_ty"],
-            c=c["epochs"] + 1,
-            cmap="viridis",
-            norm=norm,
-            s=14,
-            zorder=2,
-            edgecolors="none",
-        )
-        ax.annotate(
-            f"L{index + 1}",
-            (c["i_xt"][-1], c["i_ty"][-1]),
-            fontsize=8,
-            xytext=(3, -9),
-            textcoords="offset points",
-        )
-    if scatter is not None:
-        fig.colorbar(scatter, ax=ax, label="epoch + 1")
-    ax.set_xlabel("I(X;T) [bits]")
-    ax.set_ylabel("I(T;Y) [bits]")
-    if title:
-        ax.set_title(title, fontsize=9)
-    return fig, ax
+
+def estimator_title(config: Mapping[str, Any]) -> str:
+    """Return ``"name (setting value, ...)"`` from an estimator's recorded config.
+
+    Examples
+    --------
+    >>> estimator_title({"estimator": "kde_bound", "noise_variance": 0.1, "bound": "upper",
+    ...                  "identity": "kde_bound/v1?..."})
+    'kde_bound (noise variance 0.1, bound upper)'
+    """
+    name = str(config.get("estimator") or str(config.get("identity", "?")).split("/", 1)[0])
+    settings = [
+        f"{str(k).replace('_', ' ')} {readable(v)}"
+        for k, v in config.items()
+        if k not in ("estimator", "identity") and v is not None
+    ]
+    return f"{name} ({', '.join(settings)})" if settings else name
+
+
+def thresholds_of(
+    criteria: Mapping[str, Mapping[str, Any]], panels: Mapping[str, Mapping[str, Curves]]
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Return ``panel -> quantity -> [line]``: the thresholds of ``criteria`` to draw."""
+    lines: dict[str, dict[str, list[dict[str, Any]]]] = {
+        p: {"i_xt": [], "i_ty": []} for p in panels
+    }
+    for name, check in criteria.items():
+        given = check.get("threshold")
+        explicit = [given] if isinstance(given, Mapping) else list(given or [])
+        for line in explicit:
+            for panel in [line["panel"]] if "panel" in line else list(panels):
+                if panel in lines:
+                    lines[panel][line["quantity"]].append({"label": name, **line})
+        if explicit:
+            continue
+        drop, floor = _DROP.search(name), _FLOOR.search(name)
+        for panel, curves in panels.items():
+            if drop and drop["layer"] in curves:
+                layer, need = drop["layer"], float(drop["need"])
+                index = list(curves).index(layer)
+                peak = float(np.max(curves[layer]["i_xt"]))
+                lines[panel]["i_xt"].append(
+                    {
+                        "value": peak - need,
+                        "layer": layer,
+                        "label": f"{short_layer_name(index, layer)}: peak − {need:g} bits",
+                    }
+                )
+            if floor:
+                lines[panel]["i_ty"].append({"value": float(floor["value"]), "label": name})
+    return lines
 
 
 def _png(fig: Any) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _svg_plane(curves: dict[str, Curves], title: str) -> str:
-    """Return an SVG plane whose points show layer, epoch and values on hover (no scripts)."""
+def _nice_ticks(top: float) -> list[float]:
+    step = 10 ** math.floor(math.log10(top / 4)) if top > 0 else 1.0
+    for factor in (1, 2, 2.5, 5, 10):
+        if top / (step * factor) <= 5:
+            step *= factor
+            break
+    return [k * step for k in range(int(top / step) + 1)]
+
+
+def svg_plane(curves: Mapping[str, Curves], title: str) -> str:
+    """Return an interactive SVG plane: hover tooltips, epoch colour bar, layer labels."""
     from matplotlib import colormaps
     from matplotlib.colors import LogNorm, to_hex
 
+    units = next(iter(curves.values())).get("units", "bits")
     xs = np.concatenate([c["i_xt"] for c in curves.values()])
     ys = np.concatenate([c["i_ty"] for c in curves.values()])
-    x_max, y_max = max(float(xs.max()), 1e-9) * 1.05, max(float(ys.max()), 1e-9) * 1.05
+    x_max, y_max = max(float(xs.max()), 1e-9) * 1.08, max(float(ys.max()), 1e-9) * 1.08
+    x_min, y_min = min(float(xs.min()), 0.0), min(float(ys.min()), 0.0)
     last = max(int(c["epochs"][-1]) for c in curves.values())
     norm, cmap = LogNorm(vmin=1, vmax=max(2, last + 1)), colormaps["viridis"]
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
 
     def sx(v: float) -> float:
-        return _PAD + v / x_max * (_W - 2 * _PAD)
+        return _LEFT + (v - x_min) / (x_max - x_min) * plot_w
 
     def sy(v: float) -> float:
-        return _H - _PAD - v / y_max * (_H - 2 * _PAD)
+        return _TOP + plot_h - (v - y_min) / (y_max - y_min) * plot_h
 
+    bottom, right = _TOP + plot_h, _LEFT + plot_w
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
-        f'role="img" aria-label="{html.escape(title)}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" role="img" '
+        f'aria-label="{html.escape(title)}" font-family="sans-serif">',
         f'<rect x="0" y="0" width="{_W}" height="{_H}" fill="white"/>',
-        f'<line x1="{_PAD}" y1="{_H - _PAD}" x2="{_W - _PAD}" y2="{_H - _PAD}" stroke="black"/>',
-        f'<line x1="{_PAD}" y1="{_PAD}" x2="{_PAD}" y2="{_H - _PAD}" stroke="black"/>',
-        f'<text x="{_W / 2}" y="{_H - 12}" text-anchor="middle">I(X;T) [bits]</text>',
-        f'<text x="14" y="{_H / 2}" transform="rotate(-90 14 {_H / 2})" '
-        'text-anchor="middle">I(T;Y) [bits]</text>',
+        f'<line x1="{_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>',
+        f'<line x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{bottom}" stroke="black"/>',
+        f'<text x="{_LEFT + plot_w / 2}" y="{_H - 10}" text-anchor="middle" font-size="13">'
+        f"I(X;T) [{units}]</text>",
+        f'<text x="16" y="{_TOP + plot_h / 2}" transform="rotate(-90 16 {_TOP + plot_h / 2})" '
+        f'text-anchor="middle" font-size="13">I(T;Y) [{units}]</text>',
     ]
-    for k in range(5):
-        vx, vy = x_max * k / 4, y_max * k / 4
+    for vx in _nice_ticks(x_max):
         parts.append(
-            f'<text x="{sx(vx):.1f}" y="{_H - _PAD + 16}" font-size="11" '
-            f'text-anchor="middle">{vx:.2g}</text>'
+            f'<line x1="{sx(vx):.1f}" y1="{bottom}" x2="{sx(vx):.1f}" y2="{bottom + 4}" '
+            f'stroke="black"/><text x="{sx(vx):.1f}" y="{bottom + 17}" font-size="11" '
+            f'text-anchor="middle">{vx:g}</text>'
         )
+    for vy in _nice_ticks(y_max):
         parts.append(
-            f'<text x="{_PAD - 6}" y="{sy(vy) + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{vy:.2g}</text>'
+            f'<line x1="{_LEFT - 4}" y1="{sy(vy):.1f}" x2="{_LEFT}" y2="{sy(vy):.1f}" '
+            f'stroke="black"/><text x="{_LEFT - 7}" y="{sy(vy) + 4:.1f}" font-size="11" '
+            f'text-anchor="end">{vy:g}</text>'
         )
     for index, (layer, c) in enumerate(curves.items()):
         path = " ".join(
             f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(c["i_xt"], c["i_ty"], strict=True)
         )
-        parts.append(f'<polyline points="{path}" fill="none" stroke="#999" stroke-width="0.8"/>')
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#aaa" stroke-width="0.8"/>')
         for e, a, b in zip(c["epochs"], c["i_xt"], c["i_ty"], strict=True):
-            color = to_hex(cmap(norm(int(e) + 1)))
             tip = (
-                f"layer L{index + 1} ({layer}), epoch {int(e)}: "
-                f"I(X;T) = {a:.3f}, I(T;Y) = {b:.3f} bits"
+                f"{layer_title(index, layer)}, epoch {int(e)}: I(X;T) = {a:.3f}, "
+                f"I(T;Y) = {b:.3f} {units}"
             )
             parts.append(
                 f'<circle class="pt" cx="{sx(a):.1f}" cy="{sy(b):.1f}" r="3.5" '
-                f'fill="{color}"><title>{html.escape(tip)}</title></circle>'
+                f'fill="{to_hex(cmap(norm(int(e) + 1)))}"><title>{html.escape(tip)}</title>'
+                "</circle>"
             )
+    ends = [(sx(float(c["i_xt"][-1])), sy(float(c["i_ty"][-1]))) for c in curves.values()]
+    placed = layer_label_positions([-y for _, y in ends], gap=13, low=-bottom + 6, high=-_TOP - 6)
+    for index, ((x, y), at) in enumerate(zip(ends, placed, strict=True)):
+        label_x, label_y = min(x + 10, right + 4), -at
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{label_x - 1:.1f}" y2="{label_y - 4:.1f}" '
+            'stroke="#555" stroke-width="0.6"/>'
+            f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="11">'
+            f"{html.escape(short_layer_name(index, list(curves)[index]))}</text>"
+        )
+    bar_x, bar_top, bar_h = _W - 62, _TOP, plot_h
+    stops = "".join(
+        f'<stop offset="{k / 10:.2f}" stop-color="{to_hex(cmap(1 - k / 10))}"/>' for k in range(11)
+    )
+    parts.append(
+        f'<defs><linearGradient id="epochs" x1="0" y1="0" x2="0" y2="1">{stops}'
+        f'</linearGradient></defs><rect x="{bar_x}" y="{bar_top}" width="14" height="{bar_h}" '
+        'fill="url(#epochs)" stroke="#333" stroke-width="0.5"/>'
+        f'<text x="{bar_x + 44}" y="{bar_top + bar_h / 2}" font-size="11" text-anchor="middle" '
+        f'transform="rotate(-90 {bar_x + 44} {bar_top + bar_h / 2})">epoch + 1</text>'
+    )
+    top_log = math.log10(max(2, last + 1))
+    ticks = [m * 10**p for p in range(int(top_log) + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if math.log10(t) <= top_log * 0.97] + [max(2, last + 1)]
+    for tick in ticks:
+        at = bar_top + bar_h * (1 - math.log10(tick) / top_log)
+        parts.append(
+            f'<line x1="{bar_x + 14}" y1="{at:.1f}" x2="{bar_x + 18}" y2="{at:.1f}" '
+            f'stroke="#333"/><text x="{bar_x + 20}" y="{at + 4:.1f}" font-size="10">'
+            f"{tick:g}</text>"
+        )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+_STYLE = """body{font-family:sans-serif;margin:24px;max-width:1400px;color:#222}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:8px 0 16px} .ok{color:#060;font-weight:bold}
+.bad{color:#b00;font-weight:bold} .row{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}
+circle.pt:hover{stroke:black;stroke-width:2} code{font-size:12px} .layers{font-size:13px}
+h2{margin-top:32px;font-size:18px} img{max-width:100%}"""
+
+
+def _panel_html(label: str, curves: Mapping[str, Curves], lines: Mapping[str, Any]) -> str:
+    import matplotlib.pyplot as plt
+
+    images = []
+    for quantity, name in (("i_xt", "I(X;T)"), ("i_ty", "I(T;Y)")):
+        fig, ax = plot_information_over_epochs(
+            dict(curves),
+            quantity=quantity,  # type: ignore[arg-type]
+            thresholds=lines.get(quantity, []),
+            title=f"{name} over epochs (seed mean ± sd)",
+        )
+        images.append(
+            f"<img alt='{name} over epochs, {html.escape(label)}' "
+            f"src='data:image/png;base64,{_png(fig)}'>"
+        )
+        plt.close(fig)
+    n_seeds = max(int(c.get("n_seeds", 1)) for c in curves.values())
+    names = "".join(
+        f"<li>{html.escape(layer_title(i, layer))}</li>" for i, layer in enumerate(curves)
+    )
+    return (
+        f"<h2>{html.escape(label)}</h2><p>{n_seeds} seed(s) averaged. Hover a point for its "
+        f"layer, epoch and values.</p><div class='row'>{svg_plane(curves, label)}"
+        f"<ul class='layers'>{names}</ul></div><div class='row'>{''.join(images)}</div>"
+    )
+
+
+def _criteria_html(criteria: Mapping[str, Mapping[str, Any]]) -> str:
+    if not criteria:
+        return "<p>No pass criteria were given for these records.</p>"
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class='{'ok' if c['pass'] else 'bad'}'>"
+        f"{'pass' if c['pass'] else 'fail'}</td><td>"
+        f"{html.escape(readable({k: v for k, v in c.items() if k not in ('pass', 'threshold')}))}"
+        "</td></tr>"
+        for name, c in criteria.items()
+    )
+    overall = all(c["pass"] for c in criteria.values())
+    return (
+        f"<p><b>Overall: <span class='{'ok' if overall else 'bad'}'>"
+        f"{'pass' if overall else 'fail'}</span></b></p>"
+        f"<table><tr><th>criterion</th><th>result</th><th>values (bits, epochs)</th></tr>"
+        f"{rows}</table>"
+    )
+
+
+def render_report(
+    title: str,
+    panels: Mapping[str, Mapping[str, Curves]],
+    *,
+    criteria: Mapping[str, Mapping[str, Any]] | None = None,
+    intro: str = "",
+) -> str:
+    """Return the report page for ``panels`` (label -> curves) and optional ``criteria``."""
+    lines = thresholds_of(criteria or {}, panels)
+    sections = "".join(_panel_html(label, c, lines[label]) for label, c in panels.items())
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{intro}{_criteria_html(criteria or {})}{sections}"
+        "</body></html>\n"
+    )
 
 
 def write_report(
     folder: Path, title: str, panels: dict[str, dict[str, Curves]], summary: dict[str, Any]
 ) -> None:
-    """Write ``plane.png`` and a self-contained ``report.html`` (inline SVG and PNG, no network)."""
+    """Write ``plane.png`` and a self-contained ``report.html`` for a reproduction."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -156,53 +335,120 @@ def write_report(
         plot_information_plane(curves, ax, title=f"{label} (mean of {summary['seeds']} seeds)")
     fig.tight_layout()
     fig.savefig(folder / "plane.png", dpi=110)
-    plane_png = _png(fig)
     plt.close(fig)
-    sections = []
-    for label, curves in panels.items():
-        fig, ax = plt.subplots(figsize=(6.4, 3.6))
-        for index, (layer, c) in enumerate(curves.items()):
-            ax.plot(c["epochs"] + 1, c["i_xt"], label=f"L{index + 1} ({layer})")
-            ax.fill_between(
-                c["epochs"] + 1, c["i_xt"] - c["i_xt_sd"], c["i_xt"] + c["i_xt_sd"], alpha=0.2
-            )
-        ax.set_xscale("log")
-        ax.set_xlabel("epoch + 1")
-        ax.set_ylabel("I(X;T) [bits]")
-        ax.legend(fontsize=7, ncol=2)
-        ax.set_title(f"{label}: seed mean ± sd", fontsize=9)
-        curve_png = _png(fig)
-        plt.close(fig)
-        sections.append(
-            f"<h2>{html.escape(label)}</h2><div class='row'>{_svg_plane(curves, label)}"
-            f"<img alt='I(X;T) over epochs, {html.escape(label)}' "
-            f"src='data:image/png;base64,{curve_png}'></div>"
-        )
-    rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td class='{'ok' if c['pass'] else 'bad'}'>"
-        f"{'pass' if c['pass'] else 'fail'}</td><td><code>"
-        f"{html.escape(json.dumps({k: v for k, v in c.items() if k != 'pass'}, default=float))}"
-        "</code></td></tr>"
-        for name, c in summary["criteria"].items()
-    )
     estimators = "".join(
-        f"<li>{html.escape(k)}: <code>{html.escape(json.dumps(v))}</code></li>"
-        for k, v in summary["estimators"].items()
+        f"<li>{html.escape(label)}: {html.escape(estimator_title(config))}</li>"
+        for label, config in summary["estimators"].items()
     )
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:sans-serif;margin:24px;max-width:1300px}} td,th{{border:1px solid #ccc;
-padding:4px 8px;text-align:left}} table{{border-collapse:collapse}} .ok{{color:#060}}
-.bad{{color:#b00}} .row{{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}}
-circle.pt:hover{{stroke:black;stroke-width:2}} code{{font-size:12px}}</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p>{summary["epochs"]} epochs, {summary["seeds"]} seed(s); MI in bits on
-{html.escape(summary["samples"])}.
-Every value depends on the estimator and its assumptions:</p><ul>{estimators}</ul>
-<p><b>Overall: {"pass" if summary["passed"] else "fail"}</b></p>
-<table><tr><th>criterion</th><th>result</th><th>values</th></tr>{rows}</table>
-<img alt="information plane" src="data:image/png;base64,{plane_png}" style="max-width:100%">
-{"".join(sections)}
-<p>Hover a point of the planes above for its layer, epoch and values.</p></body></html>
-"""
+    seeds = summary["seeds"]
+    intro = (
+        f"<p>{summary['epochs']} epochs, {seeds if isinstance(seeds, int) else len(seeds)} "
+        f"seed(s); MI in bits on {html.escape(str(summary['samples']))}. Every value depends "
+        f"on the estimator and its assumptions:</p><ul>{estimators}</ul>"
+    )
+    page = render_report(title, panels, criteria=summary["criteria"], intro=intro)
     (folder / "report.html").write_text(page)
+
+
+def store_panels(
+    records_db: str | Path, *, summary: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, Curves]]:
+    """Return ``label -> curves`` for every run and estimator in a records database.
+
+    Seeds are averaged per run and estimator (never across estimators). A panel is named by
+    the ``summary``'s label for its estimator when exactly one label has that identity, else
+    ``"<run_id>: <estimator (settings)>"``.
+    """
+    from infolens.infoplane.store import PlaneStore
+
+    path = Path(records_db)
+    if not path.is_file():
+        raise InvalidInputError(
+            f"No records database at {path}; pass the records.db a run wrote (e.g. "
+            "infoplane-tishby/records.db)."
+        )
+    with PlaneStore(path) as store:
+        records = store.records()
+    if not records:
+        raise InvalidInputError(f"{path} holds no information-plane records.")
+    labels: dict[str, list[str]] = {}
+    for label, config in (summary or {}).get("estimators", {}).items():
+        labels.setdefault(str(config.get("identity")), []).append(label)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for r in records:
+        groups.setdefault((r.run_id, r.estimator), []).append(r)
+    panels: dict[str, dict[str, Curves]] = {}
+    for (run_id, identity), group in groups.items():
+        named = labels.get(identity, [])
+        label = (
+            named[0]
+            if len(named) == 1
+            else f"{run_id}: {estimator_title({**group[0].config, 'identity': identity})}"
+        )
+        curves = seed_mean_curves(group, estimator=identity)
+        if curves:
+            panels[label] = curves
+    return panels
+
+
+def write_store_report(
+    records_db: str | Path,
+    output: str | Path,
+    *,
+    title: str | None = None,
+    summary: Mapping[str, Any] | str | Path | None = None,
+) -> Path:
+    """Write the HTML report of every run in ``records_db`` to ``output``; return its path.
+
+    ``summary`` (a dict or the path of a ``summary.json``) supplies pass criteria and panel
+    names; by default a ``summary.json`` beside the database is used when there is one, and
+    the report has no criteria otherwise.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    db = Path(records_db)
+    if summary is None and (db.parent / "summary.json").is_file():
+        summary = db.parent / "summary.json"
+    if isinstance(summary, str | Path):
+        try:
+            summary = json.loads(Path(summary).read_text())
+        except (OSError, ValueError) as err:
+            raise InvalidInputError(
+                f"{summary} is not a summary.json written by infolens ({err})."
+            ) from None
+    if summary is not None and not isinstance(summary, Mapping):
+        raise InvalidInputError(
+            f"The summary must be a JSON object with 'criteria'; got {type(summary).__name__}."
+        )
+    panels = store_panels(db, summary=summary)
+    criteria = dict((summary or {}).get("criteria", {}))
+    heading = title or str((summary or {}).get("description") or f"Information plane: {db}")
+    seeds = sorted({int(c["n_seeds"]) for p in panels.values() for c in p.values()})
+    intro = (
+        f"<p>Records of {html.escape(str(db))}: {len(panels)} run/estimator panel(s), "
+        f"{', '.join(map(str, seeds))} seed(s) each; MI in bits.</p>"
+    )
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(heading, panels, criteria=criteria, intro=intro))
+    return out
+
+
+def plot_panels(panels: Mapping[str, Mapping[str, Curves]]) -> Sequence[Any]:
+    """Return one plane figure per panel (titles: the panel labels)."""
+    return [plot_information_plane(dict(c), title=label)[0] for label, c in panels.items()]
+
+
+__all__ = [
+    "estimator_title",
+    "plot_information_plane",
+    "plot_panels",
+    "readable",
+    "render_report",
+    "store_panels",
+    "svg_plane",
+    "thresholds_of",
+    "write_report",
+    "write_store_report",
+]

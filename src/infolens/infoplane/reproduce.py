@@ -26,6 +26,7 @@ from infolens.infoplane._base import LayerEstimator
 from infolens.infoplane.curves import Curves, compression, seed_mean_curves
 from infolens.infoplane.measures import AdaptiveBinning, FixedBinning, KDEBound, RangeBinning
 from infolens.infoplane.posthoc import estimate_saved, saved_epochs
+from infolens.infoplane.progress import ProgressCallback, file_progress, watch_progress_files
 from infolens.infoplane.schedule import idnns_epochs
 from infolens.infoplane.store import PlaneStore
 
@@ -263,6 +264,8 @@ def _train_unlocked(
             estimators=(),
             epochs=schedule,
             activations_dir=Path(run_dir) / "activations",
+            progress=file_progress(run_dir),  # the parent shows it (watch_progress_files)
+            n_epochs=config.epochs,
         )
 
     return train(config, seed=seed, run_dir=run_dir, plane_factory=factory, data=data)
@@ -301,7 +304,7 @@ def reproduce(
     data: str | Path | None = None,
     inputs: str = "signed",
     n_jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Run the reproduction ``name`` and return its summary (also written to ``out``).
 
@@ -310,7 +313,9 @@ def reproduce(
     Re-running with the same ``out`` resumes: finished epochs, activations and records are
     reused (also those of runs stored before estimator identities); a second process writing
     into the same ``out`` is refused. ``inputs`` is the encoding of the 12 bits (see
-    :class:`~infolens.infoplane.tishby.TrainingConfig`).
+    :class:`~infolens.infoplane.tishby.TrainingConfig`). ``progress`` receives notes (``str``)
+    and :class:`~infolens.infoplane.progress.Progress` events of the runs' training and
+    estimation.
     """
     from infolens._validation import check_choice, check_int
     from infolens.infoplane.tishby import TrainingConfig
@@ -336,7 +341,7 @@ def _reproduce(
     data: str | Path | None,
     inputs: str,
     n_jobs: int | None,
-    progress: Callable[[str], None] | None,
+    progress: ProgressCallback | None,
 ) -> dict[str, Any]:
     from infolens.infoplane.report import write_report
     from infolens.infoplane.tishby import load_var_u
@@ -359,18 +364,20 @@ def _reproduce(
     }
     workers = min(len(jobs), n_jobs or os.cpu_count() or 1)
     say(f"training {len(jobs)} run(s) of {epochs} epochs on {workers} process(es)")
-    if workers == 1:
-        results = {job: _train_one(*arguments[job]) for job in jobs}
-    else:  # spawned workers: safe whatever threads the parent has started
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            futures = {job: pool.submit(_train_one, *arguments[job]) for job in jobs}
-            results = {job: future.result() for job, future in futures.items()}
+    watched = {f"{a}-seed{s}": run_dirs[(a, s)] for a, s in jobs}
+    with watch_progress_files(watched, progress):  # the workers' progress files
+        if workers == 1:
+            results = {job: _train_one(*arguments[job]) for job in jobs}
+        else:  # spawned workers: safe whatever threads the parent has started
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
+                futures = {job: pool.submit(_train_one, *arguments[job]) for job in jobs}
+                results = {job: future.result() for job, future in futures.items()}
     training = {f"{a}-seed{s}": result for (a, s), result in results.items()}
     say("estimating")
     curves: dict[str, dict[str, Curves]] = {}
@@ -394,6 +401,7 @@ def _reproduce(
                     run_id=f"{name}/{panel.activation}",
                     seed=seed,
                     epochs=chosen,
+                    progress=progress,
                 )
             records = store.records(f"{name}/{panel.activation}", estimator=panel.estimator)
             mine = [r for r in records if r.seed in seed_list]
