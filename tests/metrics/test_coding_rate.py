@@ -126,3 +126,30 @@ def test_coding_rate_accumulator_checks_dim_and_empty() -> None:
         metric.compute()
     metric.update(np.eye(3))  # numpy input accepted
     assert float(metric.compute()) == pytest.approx(0.5 * 3 * math.log(2.0), rel=1e-12)
+
+
+def test_class_grams_paths_agree() -> None:
+    from infolens.metrics.coding_rate import _class_grams, _class_grams_split
+
+    gen = torch.Generator().manual_seed(2)
+    z = torch.randn(40, 3, generator=gen, dtype=torch.float64)
+    labels = torch.randint(0, 5, (40,), generator=gen)
+    labels[labels == 3] = 4  # an empty class
+    a, ca = _class_grams(z, labels, 6)
+    b, cb = _class_grams_split(z, labels, 6)
+    assert torch.allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert torch.equal(ca, cb)
+    assert float(ca[3]) == 0.0
+    fast = RateReduction(dim=3, n_classes=6, eps=1.0, validate_args=False)
+    fast.update(z, labels)
+    assert float(fast.compute()) == pytest.approx(
+        float(rate_reduction(z, labels, eps=1.0, n_classes=6)), rel=1e-12
+    )
+
+
+def test_accumulator_states_do_not_keep_the_graph() -> None:
+    z = torch.randn(8, 3, requires_grad=True)
+    metric = RateReduction(dim=3, n_classes=2, eps=1.0)
+    metric.update(z, torch.arange(8) % 2)
+    assert not metric.gram.requires_grad
+    assert not metric.class_gram.requires_grad

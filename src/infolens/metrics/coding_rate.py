@@ -135,11 +135,17 @@ def _rate_from_gram_small(z: torch.Tensor, eps_squared: float) -> torch.Tensor:
 def _class_grams(
     z: torch.Tensor, labels: torch.Tensor, n_classes: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-class Grams ``z_jᵀ z_j`` (k, d, d) and counts (k,), without a host read."""
+    """Per-class Grams ``z_jᵀ z_j`` (k, d, d) and counts (k,), without a host read.
+
+    Classes are processed in groups so the masked copies of ``z`` stay below ~2**24 entries.
+    """
     onehot = one_hot(labels, n_classes, z.dtype)  # (n, k)
-    weighted = onehot.T[:, :, None] * z[None, :, :]  # (k, n, d)
-    grams = weighted.transpose(1, 2) @ z  # (k, d, d)
-    return grams, onehot.sum(dim=0)
+    group = max(1, (1 << 24) // max(1, z.numel()))
+    grams = []
+    for start in range(0, n_classes, group):
+        weighted = onehot.T[start : start + group, :, None] * z[None, :, :]  # (g, n, d)
+        grams.append(weighted.transpose(1, 2) @ z)  # (g, d, d)
+    return torch.cat(grams), onehot.sum(dim=0)
 
 
 def _class_grams_split(
@@ -267,8 +273,6 @@ class CodingRate(Accumulator):
     1.098612
     """
 
-    is_differentiable = True
-
     def __init__(
         self,
         *,
@@ -295,7 +299,7 @@ class CodingRate(Accumulator):
             )
         if self.validate_args:
             check_finite(tensor, name="z", owner=owner)
-        return tensor
+        return tensor.detach()  # states never hold the autograd graph of past batches
 
     def _update(self, z: torch.Tensor) -> None:
         z = self._check_batch(z)
@@ -354,7 +358,10 @@ class RateReduction(CodingRate):
         labels_t = check_labels(labels, n_samples=z.shape[0], owner=owner).to(z.device)
         if self.validate_args:
             check_label_range(labels_t, n_classes=self.n_classes, owner=owner, name="labels")
-        grams, counts = _class_grams(z, labels_t, self.n_classes)
+        if self.validate_args:  # a host read happened anyway: use the n d² split
+            grams, counts = _class_grams_split(z.detach(), labels_t, self.n_classes)
+        else:  # no host read: k n d² work
+            grams, counts = _class_grams(z.detach(), labels_t, self.n_classes)
         self._add("gram", z.T @ z)
         self._add_scalar("count", z.shape[0], z.device)
         self._add("class_gram", grams)
