@@ -154,7 +154,11 @@ def test_unknown_names_list_the_choices_and_old_names_still_work_with_a_warning(
 
 def test_built_in_identities_are_pinned() -> None:
     # Changing one of these orphans stored records: bump the version instead, on purpose.
-    got = {name: cls().identity() for name, cls in LAYER_ESTIMATORS.items()}
+    got = {
+        name: cls().identity()
+        for name, cls in LAYER_ESTIMATORS.items()
+        if name != "lossy_compression"
+    }  # lossy_compression needs the compressed inputs: pinned in tests/infoplane/test_lossy.py
     assert got == {
         "fixed_binning": "fixed_binning/v1?edges=30x[-1.0..1.0]#" + got["fixed_binning"][-12:],
         "range_binning": "range_binning/v1?n_edges=100&low=0.0&high=none&scope=global",
@@ -162,6 +166,9 @@ def test_built_in_identities_are_pinned() -> None:
         "kde_bound": "kde_bound/v1?noise_variance=0.1&bound=upper",
         "gaussian_noise_bound": "gaussian_noise_bound/v1?noise_variance=0.1",
         "knn_entropy": "knn_entropy/v1?k=3&noise_variance=0.001",
+        "sample_propagation": "sample_propagation/v1?beta=0.1&n_draws=1",
+        "conditional_information": "conditional_information/v1?sigma=none&grid=12x[0.01..21.0]#"
+        "ba8a54310599&n_draws=1",
     }
     assert got["fixed_binning"][-12:] == "913cee5a5657"
     net_input = FixedBinning(edges=tuple(np.unique(np.tanh(np.linspace(-50, 50, 300)))))

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from infolens._validation import check_choice
 from infolens.exceptions import InvalidParameterError
 from infolens.infoplane._base import LayerEstimator
+from infolens.infoplane.conditional import ConditionalInformation
+from infolens.infoplane.lossy import LossyCompression
 from infolens.infoplane.measures import (
     AdaptiveBinning,
     FixedBinning,
@@ -22,6 +24,7 @@ from infolens.infoplane.measures import (
     KNNEntropy,
     RangeBinning,
 )
+from infolens.infoplane.noisy import SamplePropagation
 
 #: Every layer estimator by its registry name (its class attribute ``name``).
 LAYER_ESTIMATORS: dict[str, type[LayerEstimator]] = {
@@ -33,6 +36,9 @@ LAYER_ESTIMATORS: dict[str, type[LayerEstimator]] = {
         KDEBound,
         GaussianNoiseBound,
         KNNEntropy,
+        LossyCompression,
+        SamplePropagation,
+        ConditionalInformation,
     )
 }
 
@@ -54,7 +60,7 @@ def available_layer_estimators() -> list[str]:
     Examples
     --------
     >>> available_layer_estimators()[:3]
-    ['adaptive_binning', 'fixed_binning', 'gaussian_noise_bound']
+    ['adaptive_binning', 'conditional_information', 'fixed_binning']
     """
     return sorted(LAYER_ESTIMATORS)
 

@@ -1,0 +1,235 @@
+"""Information plane via lossy compression (Butakov et al., ICLR 2024; specs §4, R8), in nats.
+
+The probe inputs X are compressed once to a few dimensions (:func:`compress_inputs`: a small
+dense autoencoder, or PCA as the documented fallback), each layer's activations T at each epoch
+are made stochastic with **relative** Gaussian noise (std ``relative_noise * |T|``, the paper's
+noise-to-signal ratio 1e-3, on in evaluation) and projected on their ``layer_dims`` leading
+principal components; then, with Kozachenko–Leonenko (k = 5) entropies of the whitened codes,
+
+* I(X;T) = h(X~) + h(T~) - h(X~, T~),
+* I(T;Y) = h(T~) - sum_y p(y) h(T~ | Y = y) (discrete Y),
+* I(X;T|Y) = I(X;T) - I(T;Y) (the labels are a function of the probe inputs).
+
+By the data-processing inequality the compressed MI is a lower bound on the MI of the noisy
+layer when the compressions lose information; the k-NN estimates have their own bias (mostly
+downwards at high MI). :class:`LossyCompression` validates its inputs like every layer
+estimator; its accuracy on images with known MI is tested in ``tests/infoplane/test_lossy.py``.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+
+from infolens._typing import FloatArray, IntArray, RNGLike
+from infolens._validation import check_array, check_choice, check_int, check_rng
+from infolens.estimators.compression import principal_components
+from infolens.exceptions import InvalidInputError, InvalidParameterError
+from infolens.infoplane._base import LayerInformation, check_activations, make_identity
+
+XMethod = Literal["autoencoder", "pca", "given"]
+
+
+def _whiten(codes: FloatArray) -> FloatArray:
+    """Scale each column to unit variance; drop constant columns (they carry no information)."""
+    sd = codes.std(axis=0)
+    keep = sd > 1e-12 * max(float(sd.max(initial=0.0)), 1e-300)
+    return np.asarray(codes[:, keep] / sd[keep])
+
+
+def compress_pca(data: FloatArray, n_components: int) -> FloatArray:
+    """Return the whitened scores of ``data`` on its ``n_components`` leading principal axes."""
+    scores, _ = principal_components(np.asarray(data, dtype=np.float64), n_components)
+    return _whiten(scores)
+
+
+def compress_inputs(
+    x: Any,
+    n_components: int = 4,
+    *,
+    method: Literal["autoencoder", "pca"] = "autoencoder",
+    epochs: int = 200,
+    hidden: int = 128,
+    rng: RNGLike = None,
+) -> FloatArray:
+    """Compress the probe inputs ``x`` (``(n, ...)``, flattened) to ``n_components`` codes.
+
+    ``method="autoencoder"`` trains a dense autoencoder ``d -> hidden -> n_components -> hidden
+    -> d`` (tanh, MSE, Adam lr 1e-3, full batch, ``epochs`` steps, weights from ``rng``) on
+    ``x`` and returns the whitened bottleneck codes; it needs torch. ``method="pca"`` (the
+    fallback, numpy only) returns whitened principal-component scores. The paper uses a
+    convolutional autoencoder with an L1 loss (specs §4.1); this one is smaller and dense.
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).standard_normal((100, 10))
+    >>> compress_inputs(x, 3, method="pca").shape
+    (100, 3)
+    """
+    data = check_array(np.asarray(x, dtype=np.float64).reshape(len(x), -1), name="x")
+    check_int(n_components, name="n_components", owner="compress_inputs")
+    check_choice(method, ("autoencoder", "pca"), name="method")
+    if method == "pca" or data.shape[1] <= n_components:
+        return compress_pca(data, n_components)
+    import torch
+    from torch import nn
+
+    check_int(epochs, name="epochs", owner="compress_inputs")
+    seed = int(check_rng(rng).integers(2**31))
+    torch.manual_seed(seed)
+    mean, sd = data.mean(axis=0), data.std(axis=0) + 1e-8
+    inputs = torch.as_tensor((data - mean) / sd, dtype=torch.float32)
+    d = data.shape[1]
+    encoder = nn.Sequential(nn.Linear(d, hidden), nn.Tanh(), nn.Linear(hidden, n_components))
+    decoder = nn.Sequential(nn.Linear(n_components, hidden), nn.Tanh(), nn.Linear(hidden, d))
+    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=1e-3)
+    for _ in range(epochs):
+        optimiser.zero_grad()
+        loss = torch.mean((decoder(encoder(inputs)) - inputs) ** 2)
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimiser.step()
+    with torch.no_grad():
+        codes = encoder(inputs).double().numpy()
+    return _whiten(np.asarray(codes))
+
+
+def _digest(array: FloatArray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(array, dtype=np.float64).tobytes()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LossyCompression:
+    """Lossy-compression estimate of a layer's I(X;T), I(T;Y), I(X;T|Y) (Butakov et al.).
+
+    Parameters
+    ----------
+    inputs : array of shape (n_samples, x_dims)
+        The compressed probe inputs X~ (from :func:`compress_inputs`), one row per probe sample,
+        in the order of the activations. Part of the identity through a SHA-256 digest.
+    x_method : {"autoencoder", "pca", "given"}, default="given"
+        How ``inputs`` were made (recorded in the identity; :meth:`from_inputs` sets it).
+    layer_dims : int, default=4
+        Principal components kept of each layer.
+    k : int, default=5
+        Neighbours of the Kozachenko–Leonenko estimator.
+    relative_noise : float, default=1e-3
+        Noise-to-signal ratio of the stochastic layer (std ``relative_noise * |t|``); 0 disables.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> latent = rng.standard_normal((2000, 1))
+    >>> x = latent + 0.5 * rng.standard_normal((2000, 1))  # I(latent; x) = ln(5)/2
+    >>> est = LossyCompression(inputs=x, layer_dims=1)
+    >>> t = latent @ rng.standard_normal((1, 20))  # a 20-unit layer, rank 1
+    >>> bool(abs(est.estimate(t, np.zeros(2000, int), rng=0).i_xt - np.log(5) / 2) < 0.1)
+    True
+    """
+
+    name: ClassVar[str] = "lossy_compression"
+    version: ClassVar[int] = 1
+    inputs: FloatArray = field(repr=False, compare=False)
+    x_method: XMethod = "given"
+    layer_dims: int = 4
+    k: int = 5
+    relative_noise: float = 1e-3
+    inputs_digest: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        codes = check_array(self.inputs, name="inputs")
+        object.__setattr__(self, "inputs", codes)
+        object.__setattr__(self, "inputs_digest", _digest(codes))
+        check_choice(self.x_method, ("autoencoder", "pca", "given"), name="x_method")
+        check_int(self.layer_dims, name="layer_dims", owner="LossyCompression")
+        check_int(self.k, name="k", owner="LossyCompression")
+        noise = self.relative_noise
+        if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0 <= noise < 1:
+            raise InvalidParameterError(
+                "The 'relative_noise' parameter of LossyCompression must be a float in the "
+                f"range [0, 1). Got {noise!r} instead."
+            )
+
+    @classmethod
+    def from_inputs(
+        cls,
+        x: Any,
+        *,
+        x_dims: int = 4,
+        x_method: Literal["autoencoder", "pca"] = "autoencoder",
+        epochs: int = 200,
+        rng: RNGLike = 0,
+        **params: Any,
+    ) -> "LossyCompression":
+        """Compress the raw probe inputs ``x`` with :func:`compress_inputs`, then build."""
+        codes = compress_inputs(x, x_dims, method=x_method, epochs=epochs, rng=rng)
+        return cls(inputs=codes, x_method=x_method, **params)
+
+    def identity(self) -> str:
+        """Return the versioned identity that keys this estimator's records."""
+        return make_identity(
+            self.name,
+            self.version,
+            inputs=self.inputs_digest,
+            x_dims=self.inputs.shape[1],
+            x_method=self.x_method,
+            layer_dims=self.layer_dims,
+            k=self.k,
+            relative_noise=float(self.relative_noise),
+        )
+
+    def config(self) -> dict[str, Any]:
+        """Return the estimator and its assumptions, as recorded beside every value."""
+        return {
+            "estimator": self.name,
+            "x_dims": int(self.inputs.shape[1]),
+            "x_method": self.x_method,
+            "layer_dims": self.layer_dims,
+            "k": self.k,
+            "relative_noise": self.relative_noise,
+        }
+
+    def _entropy(self, data: FloatArray, what: str) -> float:
+        from infolens.estimators.kl import KozachenkoLeonenkoEstimator
+
+        try:
+            return KozachenkoLeonenkoEstimator(k=self.k).entropy(data).value
+        except InvalidInputError as err:
+            raise InvalidInputError(f"LossyCompression ({what}): {err}") from None
+
+    def compress_layer(self, t: FloatArray, *, rng: RNGLike = None) -> FloatArray:
+        """Return the noisy, PCA-compressed, whitened codes of one layer's activations."""
+        generator = check_rng(rng)
+        if self.relative_noise:
+            t = t + self.relative_noise * np.abs(t) * generator.standard_normal(t.shape)
+        return compress_pca(t, self.layer_dims)
+
+    def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
+        """Return the layer's information in nats; the layer noise is drawn from ``rng``."""
+        t, y = check_activations(t, y, owner="LossyCompression")
+        if len(t) != len(self.inputs):
+            raise InvalidInputError(
+                f"LossyCompression needs one row of activations per compressed input: got "
+                f"{len(t)} rows of t and {len(self.inputs)} inputs."
+            )
+        codes = self.compress_layer(t, rng=rng)
+        if codes.shape[1] == 0:  # a constant layer: no information
+            return LayerInformation(0.0, 0.0, 0.0)
+        h_t = self._entropy(codes, "layer")
+        h_x = self._entropy(self.inputs, "inputs")
+        h_xt = self._entropy(np.hstack([self.inputs, codes]), "inputs and layer")
+        h_t_given_y = 0.0
+        for label in np.unique(y):
+            members = codes[y == label]
+            if len(members) <= self.k:
+                raise InvalidInputError(
+                    f"LossyCompression needs more than k={self.k} samples of every class; class "
+                    f"{int(label)} has {len(members)}."
+                )
+            h_t_given_y += len(members) / len(codes) * self._entropy(members, f"class {label}")
+        i_xt = h_x + h_t - h_xt
+        i_ty = h_t - h_t_given_y
+        return LayerInformation(i_xt=i_xt, i_ty=i_ty, i_xt_given_y=i_xt - i_ty)
+
+
+__all__ = ["LossyCompression", "compress_inputs", "compress_pca"]
