@@ -14,6 +14,7 @@ from infolens.infoplane import FixedBinning, InformationPlane, KDEBound, PlaneSt
 from infolens.infoplane.progress import Progress
 from infolens.infoplane.tracker import (
     bin_range,
+    compression_estimator,
     default_estimator,
     estimate_saved,
     load_activations,
@@ -311,3 +312,21 @@ def test_every_epoch_and_progress_events_with_resume_notes(tmp_path: Path) -> No
     assert any("compile" in n for n in notes)
     estimating = [e for e in events if isinstance(e, Progress) and e.stage == "estimating"]
     assert {e.task for e in estimating} == {"epoch 2", "epoch 3"}  # 0 and 1 were skipped
+
+
+def test_wide_layers_get_the_lossy_compression_estimator_when_classes_allow() -> None:
+    from infolens.infoplane.registry import LAYER_ESTIMATORS
+
+    x, y = _probe()
+    built = compression_estimator(x, y)
+    if "lossy_compression" in LAYER_ESTIMATORS:
+        assert built is not None
+        assert built.identity().startswith("lossy_compression/v1?")
+        assert "x_method=pca" in built.identity()
+        wide = default_estimator(nn.ReLU(), 1024, wide=built)
+        assert wide is built
+    else:
+        assert built is None
+    few = np.arange(64) % 16  # 4 samples per class: too few for k-NN entropies
+    assert compression_estimator(x, few) is None
+    assert default_estimator(nn.ReLU(), 1024, wide=None) == KDEBound(noise_variance=0.1)

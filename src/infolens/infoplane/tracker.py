@@ -112,24 +112,42 @@ def activation_range(module: nn.Module) -> tuple[float, float]:
     return -math.inf, math.inf
 
 
-def _compression_estimator() -> LayerEstimator | None:
-    """Return the registered lossy-compression layer estimator (defaults), if there is one."""
+def compression_estimator(inputs: torch.Tensor, labels: Any) -> LayerEstimator | None:
+    """Return the lossy-compression estimator for this probe set, if it can be used here.
+
+    The registered ``lossy_compression`` estimator (Butakov et al.) with the probe inputs
+    compressed by PCA (numpy; fast and deterministic) and its other defaults; None when it is
+    not registered or some class has too few probe samples for its k-NN entropies.
+    """
+    from infolens.exceptions import InfolensError
     from infolens.infoplane.registry import LAYER_ESTIMATORS
 
-    for name in ("lossy_compression", "compression", "lossy"):
-        if name in LAYER_ESTIMATORS:
-            return LAYER_ESTIMATORS[name]()
-    return None
+    cls = LAYER_ESTIMATORS.get("lossy_compression")
+    from_inputs = getattr(cls, "from_inputs", None)
+    if cls is None or from_inputs is None:
+        return None
+    counts = np.bincount(labels_to_codes(labels))
+    if counts.min() <= 2 * int(getattr(cls, "k", 5)):
+        return None
+    x = inputs.detach().flatten(1).double().cpu().numpy()
+    try:
+        built: LayerEstimator = from_inputs(x, x_method="pca")
+    except (InfolensError, ValueError):
+        return None
+    return built
 
 
-def default_estimator(module: nn.Module, width: int) -> LayerEstimator:
+def default_estimator(
+    module: nn.Module, width: int, *, wide: LayerEstimator | None = None
+) -> LayerEstimator:
     """Return the estimator ``estimators="auto"`` gives a layer: from its width and range.
 
     Narrow layers (``width <= NARROW_WIDTH``) with a bounded range get ``DEFAULT_BINS`` even
     bins over exactly that range (tanh: :class:`FixedBinning`'s default, 30 edges in [-1, 1]);
     narrow non-negative ones (ReLU) :class:`RangeBinning` from 0 to each epoch's maximum. Bins
-    that clip are never chosen. Other layers get the lossy-compression estimator when one is
-    registered, else :class:`KDEBound` with noise variance 0.1 (Saxe et al.).
+    that clip are never chosen. Other layers get ``wide`` (the tracker passes the
+    lossy-compression estimator of :func:`compression_estimator` when it can be used), else
+    :class:`KDEBound` with noise variance 0.1 (Saxe et al.).
 
     Examples
     --------
@@ -143,7 +161,7 @@ def default_estimator(module: nn.Module, width: int) -> LayerEstimator:
         return FixedBinning(edges=tuple(float(e) for e in np.linspace(low, high, DEFAULT_BINS)))
     if width <= NARROW_WIDTH and low == 0.0:
         return RangeBinning(n_edges=DEFAULT_BINS, low=0.0)
-    return _compression_estimator() or KDEBound(noise_variance=0.1)
+    return wide if wide is not None else KDEBound(noise_variance=0.1)
 
 
 def bin_range(estimator: LayerEstimator) -> tuple[float, float] | None:
@@ -274,8 +292,17 @@ class InformationPlane:
         self.layers = list(self.layer_labels)
         modules = dict(model.named_modules())
         if estimators == "auto":
+            widths = {  # a container's width is known at the first capture only: not narrow
+                name: self._width(leaves[name]) if name in leaves else NARROW_WIDTH + 1
+                for name in self.layer_labels
+            }
+            wide = (
+                compression_estimator(inputs, codes)
+                if any(w > NARROW_WIDTH for w in widths.values())
+                else None
+            )
             self.layer_estimators = {
-                label: [default_estimator(modules[name], self._width(leaves[name]))]
+                label: [default_estimator(modules[name], widths[name], wide=wide)]
                 for name, label in self.layer_labels.items()
             }
         elif isinstance(estimators, str):  # type: ignore[unreachable]
@@ -634,6 +661,7 @@ __all__ = [
     "activation_path",
     "activation_range",
     "bin_range",
+    "compression_estimator",
     "default_estimator",
     "estimate_layers",
     "estimate_saved",
