@@ -45,6 +45,10 @@ class DegenerateDataWarning(UserWarning):
     """The data are degenerate for the estimator (constant columns, repeated values...)."""
 
 
+class ComputeBeforeUpdateWarning(UserWarning):
+    """``compute()`` was called on an accumulator that has seen no batch since its last reset."""
+
+
 class BoundSaturationWarning(UserWarning):
     """A capped bound (InfoNCE: at most ``log batch_size``) is within 5 % of its ceiling."""
 

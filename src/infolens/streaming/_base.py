@@ -25,6 +25,7 @@ import torch
 import torch.distributed as dist
 
 from infolens.exceptions import (
+    ComputeBeforeUpdateWarning,
     InsufficientSamplesError,
     InvalidInputError,
     InvalidParameterError,
@@ -33,10 +34,6 @@ from infolens.exceptions import (
 __all__ = ["Accumulator", "ComputeBeforeUpdateWarning"]
 
 Reduce = Literal["sum", "cat"]
-
-
-class ComputeBeforeUpdateWarning(UserWarning):
-    """``compute()`` was called on an accumulator that has seen no batch since its last reset."""
 
 
 class Accumulator:

@@ -50,6 +50,8 @@ import math
 import torch
 import torch.nn.functional as F  # noqa: N812 (the conventional alias)
 
+from infolens.exceptions import InvalidInputError
+
 __all__ = [
     "club",
     "dv",
@@ -68,7 +70,7 @@ __all__ = [
 
 def _check_scores(scores: torch.Tensor) -> int:
     if scores.ndim != 2 or scores.shape[0] != scores.shape[1] or scores.shape[0] < 2:
-        raise ValueError(
+        raise InvalidInputError(
             "The critic scores must be a square matrix of shape (n, n) with n >= 2 "
             f"(scores[i, j] = f(x_i, y_j)). Got shape {tuple(scores.shape)} instead."
         )
