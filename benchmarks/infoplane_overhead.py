@@ -1,11 +1,20 @@
-"""Wall-time overhead of information-plane tracking on the R1 training run (one seed).
+"""Wall-time overhead of information-plane tracking (one seed, same run with and without).
 
-Modes: ``none`` (hooks registered, nothing captured), ``track`` (30-bin estimates of every layer
-at the IDNNs log-spaced epochs, into SQLite) and ``save`` (what the reproductions do: save the
-activations at those epochs for post-hoc estimation). Prints the training wall time; compare
-modes with farm-bench (see benchmarks/RESULTS.md) or ``--all`` for one in-process table + JSON.
+``--model tishby`` (R1's 12-bit network). Modes: ``none`` (hooks registered, nothing
+captured), ``track`` (30-bin estimates of every layer at the IDNNs log-spaced epochs, into
+SQLite) and ``save`` (what the reproductions do: save the activations at those epochs for
+post-hoc estimation).
 
-Run: .venv/bin/python benchmarks/infoplane_overhead.py --mode track --epochs 2000
+``--model cnn`` (Butakov et al.'s CNN, specs §4.1, on scikit-learn's 8x8 digits: three
+Conv-MaxPool-LeakyReLU blocks 1->8->16->32, Linear 32->32->10, LogSoftmax; Adam, batch
+``--batch``). Modes: ``none`` (no tracker), ``every`` and ``log`` (``InformationPlane(layers=
+"auto")`` with its default estimators, i.e. the lossy-compression estimator on every tracked
+layer, on the 360 held-out images, at every epoch or at the IDNNs log-spaced epochs).
+``--device cuda`` runs the CNN on the GPU.
+
+Prints the training wall time per mode; ``--all`` runs every mode in turn and writes JSON.
+
+Run: .venv/bin/python benchmarks/infoplane_overhead.py --model cnn --all --epochs 100
 """
 
 import argparse
@@ -50,22 +59,104 @@ def run(mode: str, epochs: int, data: str | None) -> float:
     return seconds
 
 
+class DigitsCNN(torch.nn.Module):
+    """Butakov et al.'s MNIST CNN (specs §4.1) for 8x8 inputs (padding 1: 8 -> 4 -> 2 -> 1)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        nn = torch.nn
+        blocks: list[nn.Module] = []
+        for fan_in, fan_out in ((1, 8), (8, 16), (16, 32)):
+            blocks += [nn.Conv2d(fan_in, fan_out, 3, padding=1), nn.MaxPool2d(2), nn.LeakyReLU()]
+        self.features = nn.Sequential(*blocks, nn.Flatten())
+        self.head = nn.Sequential(
+            nn.Linear(32, 32), nn.LeakyReLU(), nn.Linear(32, 10), nn.LogSoftmax(dim=1)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.head(self.features(x))
+        return out
+
+
+def run_cnn(mode: str, epochs: int, batch: int, device: str) -> tuple[float, dict[str, Any]]:
+    """Train the CNN for ``epochs`` with ``mode``'s tracking; return seconds and details."""
+    import numpy as np
+    from sklearn.datasets import load_digits
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)  # benchmark script, not library code
+    digits = load_digits()
+    x = torch.as_tensor(digits.images[:, None] / 16.0, dtype=torch.float32)
+    y = torch.as_tensor(digits.target, dtype=torch.long)
+    order = np.random.default_rng(0).permutation(len(x))
+    train, probe = order[:-360], order[-360:]
+    model = DigitsCNN().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x_train, y_train = x[train].to(device), y[train].to(device)
+    plane = None
+    if mode != "none":
+        schedule = None if mode == "every" else idnns_epochs(epochs)
+        plane = InformationPlane(model, inputs=x[probe], labels=y[probe].numpy(), epochs=schedule,
+                                 n_epochs=epochs)  # fmt: skip
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        if plane is not None:
+            plane.step(epoch)
+        model.train()
+        for index in torch.split(torch.randperm(len(x_train)), batch):
+            loss = torch.nn.functional.nll_loss(model(x_train[index]), y_train[index])
+            optimizer.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimizer.step()
+    if device == "cuda":
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - start
+    details: dict[str, Any] = {}
+    if plane is not None:
+        details = {
+            "layers": list(plane.layer_labels.values()),
+            "estimators": sorted({e.identity() for e in plane.estimators}),
+        }
+        plane.close()
+    return seconds, details
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mode", choices=["none", "track", "save"], default="track")
-    parser.add_argument("--all", action="store_true", help="run the three modes in turn")
+    parser.add_argument("--model", choices=["tishby", "cnn"], default="tishby")
+    parser.add_argument("--mode", choices=["none", "track", "save", "every", "log"],
+                        default="track")  # fmt: skip
+    parser.add_argument("--all", action="store_true", help="run every mode in turn")
     parser.add_argument("--epochs", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--device", default="cpu")
     parser.add_argument("--data", default=None)
-    parser.add_argument("--out", default="benchmarks/results/infoplane_overhead.json")
+    parser.add_argument("--out", default=None)
     args = parser.parse_args()
+    if args.model == "cnn":
+        modes = ["none", "log", "every"] if args.all else [args.mode]
+        results = {m: run_cnn(m, args.epochs, args.batch, args.device) for m in modes}
+        for mode, (seconds, _) in results.items():
+            extra = f"  (+{seconds / results['none'][0] - 1:.1%})" if "none" in results else ""
+            print(f"{mode:6s} {seconds:8.2f} s{extra}")
+        if args.all:
+            out = Path(args.out or f"benchmarks/results/infoplane_overhead_cnn_{args.device}.json")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"model": "digits CNN (specs 4.1)", "epochs": args.epochs,
+                       "batch": args.batch, "device": args.device,
+                       "seconds": {m: r[0] for m, r in results.items()},
+                       "tracked": results["every"][1]}  # fmt: skip
+            out.write_text(json.dumps(payload, indent=2) + "\n")
+        return
     modes = ["none", "track", "save"] if args.all else [args.mode]
     times = {mode: run(mode, args.epochs, args.data) for mode in modes}
     for mode, seconds in times.items():
         extra = f"  (+{seconds / times['none'] - 1:.1%})" if "none" in times else ""
         print(f"{mode:6s} {seconds:8.2f} s{extra}")
     if args.all:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(json.dumps({"epochs": args.epochs, "seconds": times}, indent=2))
+        out = Path(args.out or "benchmarks/results/infoplane_overhead.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"epochs": args.epochs, "seconds": times}, indent=2))
 
 
 if __name__ == "__main__":
