@@ -10,7 +10,14 @@ import torch
 from torch import nn
 
 from infolens.exceptions import DegenerateDataWarning
-from infolens.infoplane import FixedBinning, InformationPlane, KDEBound, PlaneStore, RangeBinning
+from infolens.infoplane import (
+    FixedBinning,
+    InformationPlane,
+    KDEBound,
+    KNNEntropy,
+    PlaneStore,
+    RangeBinning,
+)
 from infolens.infoplane.progress import Progress
 from infolens.infoplane.tracker import (
     bin_range,
@@ -330,3 +337,21 @@ def test_wide_layers_get_the_lossy_compression_estimator_when_classes_allow() ->
     few = np.arange(64) % 16  # 4 samples per class: too few for k-NN entropies
     assert compression_estimator(x, few) is None
     assert default_estimator(nn.ReLU(), 1024, wide=None) == KDEBound(noise_variance=0.1)
+
+
+def test_an_estimator_that_rejects_a_layer_never_stops_training(tmp_path: Path) -> None:
+    from infolens.infoplane.tracker import EstimationFailedWarning
+
+    x, y = _probe()
+    few = np.arange(64) % 32  # 2 samples per class: too few for KNNEntropy's k = 3
+    message = re.escape("Layer '1' at epoch 0 (knn_entropy/v1")
+    with PlaneStore(tmp_path / "r.db") as store:
+        plane = InformationPlane(_model(), layers=["1"], inputs=x, labels=few, store=store,
+                                 estimators=[KNNEntropy(), FixedBinning()],
+                                 activations_dir=tmp_path / "act")  # fmt: skip
+        with pytest.warns(EstimationFailedWarning, match=message):
+            records = plane.step(0)
+        assert {r.estimator for r in records} == {FixedBinning().identity()}  # the other ran
+        assert store.done("run", 0, KNNEntropy()) == set()  # so a later run retries it
+        assert saved_epochs(tmp_path / "act") == [0]
+        plane.close()

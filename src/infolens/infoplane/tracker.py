@@ -31,6 +31,7 @@ from infolens._typing import FloatArray, RNGLike
 from infolens._validation import check_rng
 from infolens.exceptions import (
     DegenerateDataWarning,
+    InfolensError,
     InvalidDataTypeError,
     InvalidInputError,
     InvalidParameterError,
@@ -54,6 +55,11 @@ from infolens.infoplane.posthoc import (
 )
 from infolens.infoplane.progress import Progress, ProgressCallback
 from infolens.infoplane.store import PlaneRecord, PlaneStore
+
+
+class EstimationFailedWarning(UserWarning):
+    """An estimator rejected a layer during tracking; training went on without its record."""
+
 
 #: Layers at most this wide get bins by default; wider ones a noise-based estimator (binning
 #: any layer of more than ~7 units with 30 bins puts every probe sample in its own bin).
@@ -247,7 +253,10 @@ class InformationPlane:
     Captures run in ``eval()`` mode under ``torch.no_grad()`` and restore the previous mode. Hooks
     hold no reference to the data outside a capture and are removed by :meth:`close` (or on
     leaving a ``with`` block). Non-finite activations do not stop training: the layer gets a record
-    with ``status="nonfinite"`` and a :class:`~infolens.exceptions.DegenerateDataWarning`.
+    with ``status="nonfinite"`` and a :class:`~infolens.exceptions.DegenerateDataWarning`. Nor does
+    an estimator that rejects a layer at :meth:`step`: it warns
+    (:class:`EstimationFailedWarning`, with the estimator's message naming layer and epoch) and
+    records nothing for that estimator and epoch, so a rerun retries it.
     """
 
     def __init__(
@@ -631,16 +640,26 @@ class InformationPlane:
                     )
                 )
             start = time.perf_counter()
-            records += estimate_layers(
-                {label: activations[label] for label in labels},
-                self.labels,
-                [estimator],
-                epoch=epoch,
-                run_id=self.run_id,
-                seed=self.seed,
-                rng=self.rng,
-                layer_index=index,
-            )
+            try:
+                records += estimate_layers(
+                    {label: activations[label] for label in labels},
+                    self.labels,
+                    [estimator],
+                    epoch=epoch,
+                    run_id=self.run_id,
+                    seed=self.seed,
+                    rng=self.rng,
+                    layer_index=index,
+                )
+            except InfolensError as err:  # never lose the training to an estimator
+                kept = "are saved" if save else "are not kept (set activations_dir to keep them)"
+                warnings.warn(
+                    f"{err} Training goes on; nothing is recorded for {identity} at epoch "
+                    f"{epoch}, so a later run or estimate_saved retries it (the activations "
+                    f"{kept}).",
+                    EstimationFailedWarning,
+                    stacklevel=2,
+                )
             self._say(
                 Progress(
                     "estimating",
@@ -657,6 +676,7 @@ class InformationPlane:
 
 __all__ = [
     "NARROW_WIDTH",
+    "EstimationFailedWarning",
     "InformationPlane",
     "activation_path",
     "activation_range",
