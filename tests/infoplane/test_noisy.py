@@ -75,19 +75,21 @@ def _chain(beta: float) -> tuple[nn.Sequential, GaussianNoise]:
 def test_full_sp_matches_a_two_layer_linear_gaussian_chain() -> None:
     # x ~ N(0, I); T1 = W1 x + Z1; T2 = W2 T1 + Z2 (both beta). Closed forms:
     # I(X;T1) = 1/2 logdet(I + W1 W1^T / b^2); I(X;T2) = 1/2 logdet(A A^T + b^2 (W2 W2^T + I))
-    # - 1/2 logdet(b^2 (W2 W2^T + I)), A = W2 W1. Tolerance 0.15 nats (n = 1500, 8 conditional
-    # samples per input: the conditional mixture of 8 points is the estimator's main bias).
+    # - 1/2 logdet(b^2 (W2 W2^T + I)), A = W2 W1: 1.966 and 1.347 nats. n = 800 inputs, 16
+    # samples of T1 | x each. Layer 1 has no upstream noise: exact up to MC (sd ~0.03),
+    # tolerance 0.12. Layer 2: the 16-sample conditional mixtures bias the estimate down
+    # (measured 1.20-1.33 over 4 seeds): tolerance [truth - 0.25, truth + 0.1].
     beta = 0.5
     model, noise = _chain(beta)
-    x = torch.as_tensor(np.random.default_rng(7).standard_normal((1500, 2)), dtype=torch.float32)
-    info = sample_propagation(model, x, np.zeros(1500), noise, n_conditional=8, rng=1)
+    x = torch.as_tensor(np.random.default_rng(7).standard_normal((800, 2)), dtype=torch.float32)
+    info = sample_propagation(model, x, np.zeros(800), noise, n_conditional=16, rng=1)
     w1, w2 = (p.detach().double().numpy() for p in model.parameters())
     t1 = 0.5 * np.linalg.slogdet(np.eye(2) + w1 @ w1.T / beta**2)[1]
     noise_cov = beta**2 * (w2 @ w2.T + np.eye(2))
     a = w2 @ w1
     t2 = 0.5 * (np.linalg.slogdet(a @ a.T + noise_cov)[1] - np.linalg.slogdet(noise_cov)[1])
-    assert info["0"].i_xt == pytest.approx(t1, abs=0.15)
-    assert info["1"].i_xt == pytest.approx(t2, abs=0.15)
+    assert info["0"].i_xt == pytest.approx(t1, abs=0.12)
+    assert t2 - 0.25 <= info["1"].i_xt <= t2 + 0.1
     assert t2 < t1  # data processing in the noisy chain, and the estimates follow
     assert info["1"].i_xt < info["0"].i_xt
     noise.remove()

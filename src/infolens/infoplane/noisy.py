@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from torch import nn
 
 _BLOCK = 1024
+_CELLS = 1 << 21  # distances held at once (16 MiB of float64)
 
 
 def log_mixture_density(points: FloatArray, centres: FloatArray, beta: float) -> FloatArray:
@@ -48,10 +49,11 @@ def log_mixture_density(points: FloatArray, centres: FloatArray, beta: float) ->
     const = -d / 2 * math.log(2 * math.pi * beta**2) - math.log(len(centres))
     sq_c = (centres**2).sum(axis=1)
     out = np.empty(len(points))
-    for start in range(0, len(points), _BLOCK):
-        block = points[start : start + _BLOCK]
+    step = max(1, min(_BLOCK, _CELLS // max(len(centres), 1)))  # bounded memory per block
+    for start in range(0, len(points), step):
+        block = points[start : start + step]
         d2 = np.maximum((block**2).sum(axis=1)[:, None] + sq_c[None, :] - 2 * block @ centres.T, 0)
-        out[start : start + _BLOCK] = logsumexp(d2 / (-2 * beta**2), axis=1)
+        out[start : start + step] = logsumexp(d2 / (-2 * beta**2), axis=1)
     return np.asarray(out + const)
 
 
@@ -254,12 +256,16 @@ def sample_propagation(
 ) -> dict[str, LayerInformation]:
     """Full SP estimate of every noisy layer of ``model`` (nats), Goldfeld et al.'s estimator.
 
-    The ``n`` probe ``inputs`` are taken as distinct and equally likely (H(X) = ln n). One pass
-    gives one noiseless sample ``S_l(x_i)`` per input (its upstream noise included): h(T_l) is
-    the entropy of the mixture of ``N(S_l(x_i), beta_l^2 I)``. ``n_conditional`` further passes
-    give samples of ``S_l | X = x_i``: h(T_l | X = x_i) is their mixture's entropy. Both by
-    Monte Carlo with draws from ``rng`` (numpy; the network's own noise comes from
-    ``noise.generator``). I(T;Y) uses the class mixtures of the unconditional samples.
+    The ``n`` probe ``inputs`` are taken as distinct and equally likely (H(X) = ln n). Each
+    input is propagated ``n_conditional + 1`` times through the noisy network (the network's
+    noise comes from ``noise.generator``); the noiseless outputs ``S_l`` of the last
+    ``n_conditional`` passes are samples of ``S_l | X = x_i`` and define the mixtures
+    p(t | x_i) (their ``N(s, beta_l^2 I)`` kernels), p(t | y) and p(t) = mean_i p(t | x_i).
+    From one draw ``t_i = S_l(x_i) + beta_l z_i`` per input (the first pass, ``z`` from
+    ``rng``): I(X;T) = mean[log p(t_i|x_i) - log p(t_i)], I(T;Y) = mean[log p(t_i|y_i) -
+    log p(t_i)], I(X;T|Y) = mean[log p(t_i|x_i) - log p(t_i|y_i)]. Since p(t) >= p(t|x_i)/n,
+    I(X;T) <= ln n = H(X) for every draw. Exact for a layer without upstream noise (then all
+    samples of ``S_l | x`` coincide), consistent as ``n_conditional`` grows otherwise.
     """
     import torch
 
@@ -290,19 +296,25 @@ def sample_propagation(
         model.train(was_training)
     out: dict[str, LayerInformation] = {}
     for name, beta in noise.betas.items():
-        s = samples[name][0]
-        marginal = mixture_information(s, y, beta, rng=generator)
-        points = s + beta * generator.standard_normal(s.shape)
-        h_t = -float(np.mean(log_mixture_density(points, s, beta)))
+        s0 = samples[name][0]
         cond = np.stack(samples[name][1:], axis=1)  # (n, m, d): samples of S | X = x_i
-        h_cond = 0.0
-        for i in range(n):
-            c = cond[i]
-            points = c + beta * generator.standard_normal(c.shape)
-            h_cond -= float(np.mean(log_mixture_density(points, c, beta)))
-        i_xt = h_t - h_cond / n
+        m, d = cond.shape[1], cond.shape[2]
+        points = s0 + beta * generator.standard_normal(s0.shape)  # t_i ~ T | X = x_i
+        d2 = ((points[:, None, :] - cond) ** 2).sum(axis=2)  # (n, m)
+        log_given_x = (
+            logsumexp(d2 / (-2 * beta**2), axis=1)
+            - math.log(m)
+            - d / 2 * math.log(2 * math.pi * beta**2)
+        )
+        log_marginal = log_mixture_density(points, cond.reshape(n * m, d), beta)
+        log_given_y = np.empty(n)
+        for label in np.unique(y):
+            rows = y == label
+            log_given_y[rows] = log_mixture_density(points[rows], cond[rows].reshape(-1, d), beta)
         out[name] = LayerInformation(
-            i_xt=i_xt, i_ty=marginal.i_ty, i_xt_given_y=i_xt - marginal.i_ty
+            i_xt=float(np.mean(log_given_x - log_marginal)),
+            i_ty=float(np.mean(log_given_y - log_marginal)),
+            i_xt_given_y=float(np.mean(log_given_x - log_given_y)),
         )
     return out
 
