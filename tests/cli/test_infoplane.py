@@ -70,9 +70,10 @@ def test_bad_options_list_the_choices_on_one_line(run_cli: RunCLI, tmp_path: Pat
     assert "'bogus' is not one of 'signed', 'binary'" in " ".join(bogus.stderr.split())
     name = run_cli("infoplane", "reproduce", "tisby", "--out", tmp_path)
     assert name.returncode == 2
-    assert "'tisby' is not one of 'adaptive', 'bin-placement', 'kde', 'saxe-relu', 'tishby'" in (
-        " ".join(name.stderr.split())
-    )
+    assert (
+        "'tisby' is not one of 'adaptive', 'bin-placement', 'conditional', 'kde', 'lossy-mnist', "
+        "'noisy', 'saxe-mnist', 'saxe-relu', 'tishby'"
+    ) in " ".join(name.stderr.split())
     for seeds in ("0", "0-100000000000", "x"):
         done = run_cli("infoplane", "reproduce", "tishby", "--seeds", seeds, "--out", tmp_path,
                        "--data", DATA)  # fmt: skip

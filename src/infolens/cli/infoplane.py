@@ -22,7 +22,10 @@ from infolens.cli._output import echo_json, report_problems
 app = typer.Typer(help="Information-plane experiments (needs the torch and plot extras).")
 
 #: The reproductions (kept here so that ``--help`` and the choices need no torch import).
-NAMES = ("adaptive", "bin-placement", "kde", "saxe-relu", "tishby")
+NAMES = (
+    "adaptive", "bin-placement", "conditional", "kde", "lossy-mnist", "noisy", "saxe-mnist",
+    "saxe-relu", "tishby",
+)  # fmt: skip
 Reproduction = Literal[NAMES]  # type: ignore[valid-type]
 Inputs = Literal["signed", "binary"]
 #: Exit status of ``reproduce`` when a pass criterion fails (without ``--no-check``).
@@ -44,7 +47,12 @@ def list_reproductions() -> None:
 @app.command("reproduce", cls=InfolensCommand)
 def reproduce(
     name: Annotated[Reproduction, typer.Argument(help="Which reproduction.", show_choices=True)],
-    epochs: Annotated[int, typer.Option("--epochs", min=2, help="Training epochs.")] = 10_000,
+    epochs: Annotated[
+        int | None,
+        typer.Option(
+            "--epochs", min=2, help="Training epochs [default: 10000; R5, R7-R9: laptop size]."
+        ),
+    ] = None,
     seeds: SeedsOption = "5",
     out: Annotated[
         Path | None,
@@ -54,7 +62,11 @@ def reproduce(
     ] = None,  # fmt: skip
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Path of var_u.mat (default: ../shared/data/var_u.mat)."),
+        typer.Option(
+            "--data",
+            help="var_u.mat (default: ../shared/data/var_u.mat); lossy-mnist, saxe-mnist, "
+            "conditional: a folder of the MNIST IDX files (default: 8x8 digits).",
+        ),
     ] = None,
     inputs: Annotated[
         Inputs,

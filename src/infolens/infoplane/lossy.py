@@ -24,7 +24,6 @@ import numpy as np
 
 from infolens._typing import FloatArray, IntArray, RNGLike
 from infolens._validation import check_array, check_choice, check_int, check_rng
-from infolens.estimators.compression import principal_components
 from infolens.exceptions import InvalidInputError, InvalidParameterError
 from infolens.infoplane._base import LayerInformation, check_activations, make_identity
 
@@ -40,6 +39,8 @@ def _whiten(codes: FloatArray) -> FloatArray:
 
 def compress_pca(data: FloatArray, n_components: int) -> FloatArray:
     """Return the whitened scores of ``data`` on its ``n_components`` leading principal axes."""
+    from infolens.estimators.compression import principal_components  # scipy at import: lazy
+
     scores, _ = principal_components(np.asarray(data, dtype=np.float64), n_components)
     return _whiten(scores)
 

@@ -27,6 +27,7 @@ from infolens.infoplane.curves import Curves, compression, seed_mean_curves
 from infolens.infoplane.measures import AdaptiveBinning, FixedBinning, KDEBound, RangeBinning
 from infolens.infoplane.posthoc import estimate_saved, saved_epochs
 from infolens.infoplane.progress import ProgressCallback, file_progress, watch_progress_files
+from infolens.infoplane.repro_real import REAL_REPRODUCTIONS, RealReproduction
 from infolens.infoplane.schedule import idnns_epochs
 from infolens.infoplane.store import PlaneStore
 
@@ -138,7 +139,7 @@ _TANH = Panel("tanh", FixedBinning(), "tanh, 30 bins in [-1, 1]")
 _RELU = Panel(
     "relu", RangeBinning(n_edges=100, scope="global"), "ReLU, 100 bins in [0, global max]"
 )
-REPRODUCTIONS: dict[str, Reproduction] = {
+REPRODUCTIONS: dict[str, Reproduction | RealReproduction] = {
     r.name: r
     for r in (
         Reproduction(
@@ -194,6 +195,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
         ),
     )
 }
+REPRODUCTIONS.update(REAL_REPRODUCTIONS)
 
 
 @contextlib.contextmanager
@@ -298,7 +300,7 @@ def _seed_list(seeds: int | Sequence[int]) -> list[int]:
 def reproduce(
     name: str,
     *,
-    epochs: int = 10_000,
+    epochs: int | None = None,
     seeds: int | Sequence[int] = 5,
     out: str | Path | None = None,
     data: str | Path | None = None,
@@ -321,6 +323,13 @@ def reproduce(
     from infolens.infoplane.tishby import TrainingConfig
 
     check_choice(name, REPRODUCTIONS, name="reproduction")
+    if name in REAL_REPRODUCTIONS:  # R5, R7-R9 (repro_real.py); epochs None: laptop size
+        from infolens.infoplane.repro_real import reproduce_real
+
+        return reproduce_real(
+            name, epochs=epochs, seeds=seeds, out=out, data=data, progress=progress
+        )
+    epochs = 10_000 if epochs is None else epochs  # the 12-bit reproductions' default
     check_int(epochs, name="epochs", owner="reproduce", low=2)
     seed_list = _seed_list(seeds)
     if n_jobs is not None:
@@ -347,6 +356,8 @@ def _reproduce(
     from infolens.infoplane.tishby import load_var_u
 
     spec = REPRODUCTIONS[name]
+    if not isinstance(spec, Reproduction):  # pragma: no cover - dispatched in reproduce()
+        raise InvalidParameterError(f"{name!r} is a real-network reproduction.")
     _, labels = load_var_u(data)  # fails early, with a clear message, if the data are missing
     PlaneStore(folder / "records.db").close()  # so does a corrupt or foreign records file
     say = progress or (lambda message: None)
