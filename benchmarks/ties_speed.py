@@ -11,8 +11,10 @@ backend, all cores):
 * ``continuous``: the same Gaussian pair unrounded (no ties; the reference cost).
 
 Prints a markdown table and writes JSON (default benchmarks/results/ties_speed.json).
+``--jitter-draws D`` also measures how much ``method="ksg"`` (which breaks ties with noise of
+relative amplitude 1e-10) varies over D jitter draws on tied data.
 Run: .venv/bin/python benchmarks/ties_speed.py [--n 10000,100000,1000000] [--cases NAME,...]
-     [--repeats 1] [--out PATH]
+     [--repeats 1] [--jitter-draws 0] [--out PATH]
 """
 
 import argparse
@@ -50,6 +52,11 @@ def _gaussian(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
 def _rounded_normal(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     x, y = _gaussian(n, rng)
     return np.round(2 * x) / 2, np.round(2 * y) / 2
+
+
+def _integer_normal(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _gaussian(n, rng)
+    return np.round(x), np.round(y)
 
 
 CASES: dict[str, Maker] = {
@@ -93,6 +100,46 @@ def run(cases: list[str], sizes: list[int], repeats: int) -> list[dict[str, obje
     return rows
 
 
+JITTER_CASES: dict[str, tuple[Maker, int]] = {
+    "rounded_normal_2k": (_rounded_normal, 2_000),
+    "rounded_normal_20k": (_rounded_normal, 20_000),
+    "integer_normal_10k": (_integer_normal, 10_000),
+    "labels_labels_5k": (_labels_labels, 5_000),
+}
+
+
+def jitter_spread(draws: int) -> list[dict[str, object]]:
+    """Spread of ``method="ksg"`` over ``draws`` jitter draws on tied data, against mixed_knn."""
+    import infolens
+
+    rows: list[dict[str, object]] = []
+    for case, (make, n) in JITTER_CASES.items():
+        x, y = make(n, np.random.default_rng(SEED))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = np.array(
+                [infolens.mutual_information(x, y, method="ksg", rng=r).value for r in range(draws)]
+            )
+        mixed = infolens.mutual_information(x, y, method="mixed_knn").value
+        row = {
+            "case": case,
+            "n": n,
+            "draws": draws,
+            "ksg_mean": float(values.mean()),
+            "ksg_sd": float(values.std(ddof=1)),
+            "ksg_min": float(values.min()),
+            "ksg_max": float(values.max()),
+            "mixed_knn": mixed,
+        }
+        rows.append(row)
+        print(
+            f"  {case:20s} ksg {values.mean():.4f} +- {values.std(ddof=1):.4f} "
+            f"[{values.min():.4f}, {values.max():.4f}]  mixed_knn {mixed:.4f}",
+            flush=True,
+        )
+    return rows
+
+
 def main() -> None:
     """Parse the arguments, run the cases, print the table and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -100,6 +147,9 @@ def main() -> None:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/ties_speed.json")
+    parser.add_argument(
+        "--jitter-draws", type=int, default=0, help="also measure ksg's spread over jitter draws"
+    )
     args = parser.parse_args()
     sizes = [int(v) for v in args.n.split(",")]
     cases = args.cases.split(",")
@@ -121,6 +171,9 @@ def main() -> None:
         "method": "mixed_knn",
         "rows": rows,
     }
+    if args.jitter_draws:
+        print(f"\nksg on tied data over {args.jitter_draws} jitter draws (rng=0..):")
+        record["ksg_jitter_spread"] = jitter_spread(args.jitter_draws)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(record, indent=1) + "\n")
     print(f"\nwrote {args.out}", file=sys.stderr)
