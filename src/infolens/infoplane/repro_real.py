@@ -106,7 +106,7 @@ def estimation_epochs(epochs: int, points: int) -> list[int]:
     return sorted({0, epochs, *(int(g) for g in grid)})
 
 
-def smooth(values: Sequence[float]) -> list[float]:
+def smooth(values: Sequence[float] | FloatArray) -> list[float]:
     """Smooth a curve as Butakov et al. do: Savitzky–Golay, then a Butterworth ``filtfilt``.
 
     Savitzky–Golay with window <= 29 and order <= 4, then a second-order Butterworth low-pass
@@ -434,8 +434,10 @@ def run_noisy(settings: RealSettings, seed: int, data: str | Path | None) -> See
 def run_conditional(settings: RealSettings, seed: int, data: str | Path | None) -> SeedResult:
     """R9 for one seed: an MLP per training-set size, I(X;Z_l|Y) and the generalisation gap.
 
-    I(X;Z_l|Y) is computed on the training data with sigma_l by held-out likelihood under the
-    monotonicity constraint (:func:`~infolens.infoplane.conditional.select_sigmas`).
+    I(X;Z_l|Y) is computed on ``n_eval`` training samples (the same number for every size,
+    since the mixture estimate is capped by ln(samples per class)), with sigma_l by held-out
+    likelihood under the monotonicity constraint
+    (:func:`~infolens.infoplane.conditional.select_sigmas`).
     """
     from infolens.infoplane.conditional import select_sigmas
     from infolens.infoplane.noisy import mixture_information
@@ -464,8 +466,9 @@ def run_conditional(settings: RealSettings, seed: int, data: str | Path | None) 
         gen = torch.Generator().manual_seed(seed)
         for _ in range(settings.epochs):
             _train_epoch(model, optimiser, x_train, y_train, settings.batch_size, gen, "prob")
-        acts = _capture(model, layers, x_train)
-        y = y_train.numpy().astype(np.intp)
+        n_eval = int(settings.get("n_eval", min(settings.get("train_sizes", (100,)))))
+        acts = _capture(model, layers, x_train[:n_eval])  # the same count for every size
+        y = y_train[:n_eval].numpy().astype(np.intp)
         picks = select_sigmas(acts, y)
         info = {
             layer: mixture_information(acts[layer], y, picks[layer]["sigma"], rng=seed)
@@ -719,7 +722,7 @@ REAL_REPRODUCTIONS: dict[str, RealReproduction] = {
                     epochs=60,
                     points=1,
                     learning_rate=1e-3,
-                    extra=(("train_sizes", (50, 100, 200, 400, 800)),),
+                    extra=(("train_sizes", (100, 200, 400, 800)), ("n_eval", 100)),
                 ),
             },
         ),
