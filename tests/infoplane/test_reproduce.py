@@ -116,7 +116,8 @@ def test_unknown_reproduction_and_missing_data_are_clear_errors(tmp_path: Path) 
     with pytest.raises(
         ValueError,
         match=re.escape(
-            "Unknown reproduction 'tisby'. Available: 'adaptive', 'bin-placement', 'kde', 'saxe-relu', 'tishby'."
+            "Unknown reproduction 'tisby'. Available: 'adaptive', 'bin-placement', 'conditional', "
+            "'kde', 'lossy-mnist', 'noisy', 'saxe-mnist', 'saxe-relu', 'tishby'."
         ),
     ):
         reproduce("tisby", out=tmp_path)
@@ -128,7 +129,7 @@ def test_unknown_reproduction_and_missing_data_are_clear_errors(tmp_path: Path) 
 def test_every_other_reproduction_runs_at_a_tiny_size(name: str, tmp_path: Path) -> None:
     epochs = 2 if name == "kde" else 5  # KDE costs O(4096^2) per layer and epoch
     summary = reproduce(name, epochs=epochs, seeds=1, out=tmp_path, data=DATA, n_jobs=1)
-    assert set(summary["estimators"]) == {p.label for p in REPRODUCTIONS[name].panels}
+    assert set(summary["estimators"]) == {p.label for p in REPRODUCTIONS[name].panels}  # type: ignore[union-attr]
     assert all("pass" in check for check in summary["criteria"].values())
     assert (tmp_path / "report.html").exists()
 
