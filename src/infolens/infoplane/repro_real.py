@@ -701,11 +701,11 @@ REAL_REPRODUCTIONS: dict[str, RealReproduction] = {
                 ),
                 "laptop": RealSettings(
                     epochs=1500,
-                    points=15,
+                    points=12,
                     learning_rate=4e-4,
                     batch_size=256,
                     probe=4096,
-                    extra=(("n_conditional", 8),),
+                    extra=(("n_conditional", 4),),
                 ),
             },
         ),
