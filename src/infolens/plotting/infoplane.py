@@ -264,7 +264,9 @@ def plot_information_over_epochs(
     ax.set_xscale("log")
     ax.set_xlabel("epoch + 1")
     ax.set_ylabel(f"{_QUANTITIES[quantity]} [{shown}]")
-    ax.legend(fontsize=7, ncol=2 if len(curves) > 4 else 1, loc="best", framealpha=0.8)
+    # below the axes: a legend inside would hide the curves it names
+    ax.legend(fontsize=7, ncol=min(3, len(curves)), loc="upper center",
+              bbox_to_anchor=(0.5, -0.2), frameon=False)  # fmt: skip
     if title:
         ax.set_title(title, fontsize=9)
     return fig, ax
