@@ -84,7 +84,8 @@ def lattice_codes(column: FloatArray) -> tuple[FloatArray, int] | None:
     non-lattice and constant columns. The codes, and so everything computed from them, are the
     same for the column and for any affine image ``a * column + c`` (``a < 0``: reversed).
     """
-    values, inverse = np.unique(column, return_inverse=True)
+    ordered = np.sort(column)
+    values = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     if values.size < 2:
         return None
     span = float(values[-1] - values[0])
@@ -100,7 +101,8 @@ def lattice_codes(column: FloatArray) -> tuple[FloatArray, int] | None:
         gap = span / levels
         codes = np.rint((values - values[0]) / gap)
         if float(np.abs(values - values[0] - codes * gap).max()) <= tol:
-            return np.asarray(codes[inverse.ravel()], dtype=np.float64), int(levels)
+            # the same arithmetic per sample as per distinct value: the same codes
+            return np.asarray(np.rint((column - values[0]) / gap), dtype=np.float64), int(levels)
     return None
 
 
