@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from infolens.cli._output import USER_ERROR
 from infolens.cli.infoplane import CRITERION_FAILED
 from tests.cli.conftest import RunCLI
@@ -124,3 +126,19 @@ def test_without_torch_reproduce_is_one_line_and_list_still_works(
     listed = run_without_torch("infoplane", "list")
     assert listed.returncode == 0, listed.stderr
     assert "tishby" in listed.stdout
+
+
+def test_reproductions_with_knn_layer_estimators_announce_the_compilation(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infolens.cli import _kernels, infoplane
+    from infolens.infoplane import KNNEntropy
+    from infolens.infoplane.reproduce import REPRODUCTIONS, Panel, Reproduction
+
+    knn = Reproduction("knn-demo", "k-NN", (Panel("tanh", KNNEntropy(), "tanh, k-NN"),), dict)
+    monkeypatch.setitem(REPRODUCTIONS, "knn-demo", knn)
+    monkeypatch.setattr(_kernels, "kernels_cached", lambda *args: False)  # a fresh cache
+    infoplane._notify_if_compiling("tishby")  # binning: nothing to compile
+    assert capsys.readouterr().err == ""
+    infoplane._notify_if_compiling("knn-demo")
+    assert _kernels.NOTICE in capsys.readouterr().err

@@ -99,6 +99,7 @@ def reproduce(
 
         chosen = parse_seeds(seeds, limit=MAX_SEEDS)
         count = seeds.strip().isdigit()  # "5": a count, recorded as such in the summary
+        _notify_if_compiling(name)
         with bars:
             summary = run(
                 name,
@@ -148,6 +149,21 @@ def report(
             summary=summary,
         )
     Console(highlight=False, soft_wrap=True).print(f"Report: {written}")
+
+
+#: Layer estimators whose first call may compile the numba k-NN kernels (~20 s, cached after).
+KNN_LAYER_ESTIMATORS = frozenset({"knn_entropy", "lossy_compression"})
+
+
+def _notify_if_compiling(name: str) -> None:
+    """Print the one-time compile notice when the reproduction uses a k-NN layer estimator."""
+    from infolens.cli._kernels import notify_if_compiling
+    from infolens.infoplane.reproduce import REPRODUCTIONS
+
+    spec = REPRODUCTIONS.get(name)
+    panels = getattr(spec, "panels", ())
+    if any(getattr(p.estimator, "name", "") in KNN_LAYER_ESTIMATORS for p in panels):
+        notify_if_compiling(["ksg"])
 
 
 class ProgressBars:
