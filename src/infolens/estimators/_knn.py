@@ -34,8 +34,14 @@ from numpy.typing import NDArray
 from scipy.special import digamma
 
 from infolens._preprocess import standardize
-from infolens._typing import FloatArray, IntArray
-from infolens._validation import check_choice, check_int, check_min_samples
+from infolens._typing import ArrayLike, FloatArray, IntArray
+from infolens._validation import (
+    check_array,
+    check_choice,
+    check_consistent_length,
+    check_int,
+    check_min_samples,
+)
 from infolens.exceptions import DegenerateDataWarning, InvalidParameterError
 
 Metric = Literal["max", "euclidean"]
@@ -68,6 +74,23 @@ def check_knn_params(owner: Any) -> None:
 def check_enough_samples(n_samples: int, k: int, owner: object) -> None:
     """Raise unless there are at least ``k + 1`` samples."""
     check_min_samples(n_samples, k + 1, owner=f"{type(owner).__name__} with k={k}", reason="k + 1")
+
+
+def knn_inputs(
+    data: Sequence[ArrayLike], owner: Any, *, standardize: bool
+) -> tuple[list[FloatArray], int]:
+    """Check and prepare the inputs of the k-NN MI/CMI estimators (their one preamble).
+
+    Checks each of ``data`` (named x, y, z in messages) as a finite float array, their common
+    length and that there are more than ``owner.k`` samples; then, if asked, standardises each
+    with :func:`standardize_knn`. Returns the arrays and the number of samples.
+    """
+    arrays = [check_array(a, name=name) for a, name in zip(data, "xyz", strict=False)]
+    n = check_consistent_length(arrays)
+    check_enough_samples(n, owner.k, owner)
+    if standardize:
+        arrays = [standardize_knn(a) for a in arrays]
+    return arrays, n
 
 
 LATTICE_MAX_LEVELS = 2**31

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 from typing import final
 
 from infolens._typing import ArrayLike, FloatArray, RNGLike
-from infolens._validation import check_array, check_consistent_length, check_rng
+from infolens._validation import check_rng
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
     breaking_ties,
-    check_enough_samples,
     check_knn_params,
+    knn_inputs,
     ksg_terms,
-    standardize_knn,
 )
 
 
@@ -68,11 +67,7 @@ class FrenzelPompeEstimator(Estimator):
     ) -> Estimate:
         """Estimate I(X; Y | Z) in nats from samples of shape ``(n_samples, dim)``."""
         generator = check_rng(rng)
-        arrays = [check_array(a, name=name) for a, name in ((x, "x"), (y, "y"), (z, "z"))]
-        n = check_consistent_length(arrays)
-        check_enough_samples(n, self.k, self)
-        if self.standardize:
-            arrays = [standardize_knn(a) for a in arrays]
+        arrays, n = knn_inputs([x, y, z], self, standardize=self.standardize)
         value, jittered = breaking_ties(
             self._value, arrays, k=self.k, rng=generator, owner="FrenzelPompeEstimator"
         )

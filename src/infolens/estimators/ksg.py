@@ -7,16 +7,15 @@ import numpy as np
 from scipy.special import digamma
 
 from infolens._typing import ArrayLike, FloatArray, RNGLike
-from infolens._validation import check_array, check_consistent_length, check_rng
+from infolens._validation import check_rng
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
     breaking_ties,
-    check_enough_samples,
     check_knn_params,
     count_within,
+    knn_inputs,
     ksg_terms,
     kth_neighbor,
-    standardize_knn,
 )
 from infolens.exceptions import InvalidParameterError
 
@@ -85,14 +84,10 @@ class KSGEstimator(Estimator):
     def mutual_information(self, x: ArrayLike, y: ArrayLike, *, rng: RNGLike = None) -> Estimate:
         """Estimate I(X; Y) in nats from paired samples of shape ``(n_samples, dim)``."""
         generator = check_rng(rng)
-        xa, ya = check_array(x, name="x"), check_array(y, name="y")
-        n = check_consistent_length([xa, ya])
-        check_enough_samples(n, self.k, self)
-        if self.standardize:
-            xa, ya = standardize_knn(xa), standardize_knn(ya)
+        arrays, n = knn_inputs([x, y], self, standardize=self.standardize)
         value, jittered = breaking_ties(
             self._variant1 if self.variant == 1 else self._variant2,
-            [xa, ya],
+            arrays,
             k=self.k,
             rng=generator,
             owner="KSGEstimator",

@@ -3,14 +3,12 @@
 from dataclasses import dataclass
 from typing import final
 
-from infolens._typing import ArrayLike, FloatArray, Quantity, RNGLike
-from infolens._validation import check_array, check_consistent_length
+from infolens._typing import ArrayLike, Quantity, RNGLike
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
-    check_enough_samples,
     check_knn_params,
+    knn_inputs,
     ksg_terms,
-    standardize_knn,
 )
 
 
@@ -77,13 +75,7 @@ class MixedKNNEstimator(Estimator):
         return self._run([x, y, z], "conditional_mutual_information")
 
     def _run(self, data: list[ArrayLike], quantity: Quantity) -> Estimate:
-        arrays: list[FloatArray] = [
-            check_array(a, name=name) for a, name in zip(data, "xyz", strict=False)
-        ]
-        n = check_consistent_length(arrays)
-        check_enough_samples(n, self.k, self)
-        if self.standardize:
-            arrays = [standardize_knn(a) for a in arrays]
+        arrays, n = knn_inputs(data, self, standardize=self.standardize)
         z = arrays[2] if len(arrays) == 3 else None
         terms, rho = ksg_terms(
             arrays[0], arrays[1], z, k=self.k, n_jobs=self.n_jobs, backend=self.backend
