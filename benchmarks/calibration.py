@@ -383,15 +383,15 @@ def speed(args: argparse.Namespace) -> list[dict[str, Any]]:
         x, y = _speed_data(dim, n)
         independence_test(x[:500], y[:500], method="ksg", n_permutations=5, rng=0)  # warm-up
         timings = {}
-        for n_jobs in (1, -1):
+        for n_jobs in args.speed_jobs:
             start = time.perf_counter()
             independence_test(x, y, method="ksg", n_permutations=permutations, rng=0, n_jobs=n_jobs)
             timings[n_jobs] = time.perf_counter() - start
         row: dict[str, Any] = {
             "case": f"{n:,} x ({dim}+{dim})",
             "n_permutations": permutations,
-            "infolens_seconds_1_thread": timings[1],
-            "infolens_seconds_all_cores": timings[-1],
+            "infolens_seconds_1_thread": timings.get(1),
+            "infolens_seconds_all_cores": timings.get(-1),
             "infolens_version": metadata.version("infolens"),
             "peers": {},
         }
@@ -433,7 +433,8 @@ def speed(args: argparse.Namespace) -> list[dict[str, Any]]:
             else f"{t}: {p['error']}"
             for t, p in row["peers"].items()
         )
-        print(f"| {row['case']} | {timings[1]:.2f} | {timings[-1]:.2f} | {peers} |", flush=True)
+        shown = [f"{timings[j]:.2f}" if j in timings else "-" for j in (1, -1)]
+        print(f"| {row['case']} | {shown[0]} | {shown[1]} | {peers} |", flush=True)
     return rows
 
 
@@ -546,6 +547,7 @@ def main() -> None:
     parser.add_argument("--permutations", type=int, default=200)
     parser.add_argument("--peer-permutations", type=int, default=20)
     parser.add_argument("--cost-repeats", type=int, default=3)
+    parser.add_argument("--speed-jobs", default="1,-1", help="n_jobs values of the speed part")
     parser.add_argument("--sklearn-sizes", default="10000")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--peer-worker", nargs=4, metavar=("TOOL", "DIM", "N", "PERMS"))
@@ -555,6 +557,7 @@ def main() -> None:
         peer_worker(tool, int(dim), int(n), int(perms))
         return
     args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.speed_jobs = [int(j) for j in args.speed_jobs.split(",")]
     args.sklearn_sizes = [int(s) for s in args.sklearn_sizes.split(",")]
     args.methods = [m for m in args.methods.split(",") if m]
     args.out_dir.mkdir(parents=True, exist_ok=True)
