@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import infolens
+from infolens._limits import format_bytes, physical_memory
 from infolens._preprocess import standardize
 from infolens.benchmark import run
-from infolens.benchmark._limits import format_bytes, physical_memory
 from infolens.benchmark.runner import RunSpec, execute, parse_seeds, plan
 from infolens.exceptions import InvalidParameterError
 

@@ -12,8 +12,8 @@ import pytest
 from scipy import integrate, stats
 
 import infolens
+from infolens._limits import format_bytes, physical_memory
 from infolens.benchmark import get_task, list_tasks
-from infolens.benchmark._limits import format_bytes, physical_memory
 from infolens.benchmark.samplers import (
     AdditiveUniform,
     ConditionalMultinormal,

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from infolens._limits import physical_memory
 from infolens.discrete import PIDResult, mutual_information, pid, pid_from_samples
 from infolens.estimators.binning import BinningEstimator
 from infolens.exceptions import InvalidInputError, InvalidParameterError
@@ -139,3 +140,14 @@ def test_pid_from_samples_raises_on_inconsistent_lengths() -> None:
     msg = "Found input variables with inconsistent numbers of samples: [2, 2, 3]"
     with pytest.raises(InvalidInputError, match=re.escape(msg)):
         pid_from_samples([0, 1], [0, 1], [0, 1, 1])
+
+
+def test_a_table_too_large_for_memory_is_refused_up_front() -> None:
+    # 50,000 levels per source: the plug-in joint would need tens of GB; refused before allocating.
+    levels = 50_000
+    x1 = np.arange(levels)
+    x2 = np.arange(levels)[::-1].copy()
+    y = np.arange(levels) % 3
+    assert levels * levels * 3 * 16 > physical_memory()  # the premise of the test
+    with pytest.raises(InvalidParameterError, match=r"50000 x 50000 x 3 = 7,500,000,000 cells"):
+        pid_from_samples(x1, x2, y)

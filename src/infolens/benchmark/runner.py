@@ -18,15 +18,15 @@ from typing import Any, final
 import numpy as np
 
 import infolens
-from infolens._preprocess import standardize
-from infolens._validation import check_choice, check_int
-from infolens.benchmark._limits import (
+from infolens._limits import (
     FLOAT_BYTES,
     RUN_BYTES,
     SEED_BYTES,
     check_memory,
     format_count,
 )
+from infolens._preprocess import standardize
+from infolens._validation import check_choice, check_int
 from infolens.benchmark.store import ResultStore, RunResult, params_key
 from infolens.benchmark.suite import get_task, select_tasks
 from infolens.benchmark.tasks import Task

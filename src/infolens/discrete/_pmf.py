@@ -5,11 +5,13 @@ A *pmf* here is a float64 array whose entry ``p[i, j, k]`` is the probability of
 checks it with :func:`check_pmf`.
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from infolens._limits import FLOAT_BYTES, check_memory, format_count
 from infolens._typing import ArrayLike, FloatArray
 from infolens._validation import check_categorical, check_consistent_length
 from infolens.estimators._discrete import encode
@@ -211,6 +213,15 @@ def _pmf_from_arrays(variables: Sequence[ArrayLike], names: Sequence[str]) -> Fl
     n_samples = check_consistent_length(arrays)
     codes = [encode(a) for a in arrays]
     shape = tuple(int(c.max()) + 1 for c in codes)
+    cells = math.prod(shape)
+    check_memory(
+        cells * FLOAT_BYTES * 2,  # the counts and the pmf
+        what=(
+            f"The joint table of {', '.join(names)} has {' x '.join(map(str, shape))} = "
+            f"{format_count(cells)} cells, which"
+        ),
+        advice="Merge rare levels or bin the variables more coarsely.",
+    )
     flat = np.ravel_multi_index(tuple(codes), shape)
     counts: np.ndarray[Any, Any] = np.bincount(flat, minlength=int(np.prod(shape)))
     return np.asarray(counts.reshape(shape) / n_samples, dtype=np.float64)

@@ -5,9 +5,9 @@ from typing import final
 
 import numpy as np
 
+from infolens._limits import check_sample_memory
 from infolens._typing import FloatArray, RNGLike
 from infolens._validation import check_int, check_rng
-from infolens.benchmark._limits import check_sample_memory
 from infolens.exceptions import InvalidParameterError
 
 

@@ -1,9 +1,9 @@
 """Refusing absurd sizes up front: the memory a request needs, against the memory of the machine.
 
 A sample size such as ``n=10**14`` or a seed range such as ``0-100000000000`` would end in a
-``MemoryError`` or an endless loop. The benchmark checks them before doing anything and says how
-much memory they would need, in the message of an
-:class:`~infolens.exceptions.InvalidParameterError`.
+``MemoryError`` or an endless loop. The benchmark, the discrete tables (PID, plug-in pmfs) and
+the CLI check them before doing anything and say how much memory they would need, in the message
+of an :class:`~infolens.exceptions.InvalidParameterError`.
 """
 
 import os
