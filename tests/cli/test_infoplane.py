@@ -34,8 +34,7 @@ def test_infoplane_reproduce_writes_the_report(run_cli: RunCLI, tmp_path: Path) 
     assert "tanh-seed0: an earlier run reached epoch 8 of 8" in text
     assert "8 of 8 epoch(s) of fixed_binning/v1" in text
     assert "skipped" in text
-    assert "training tanh-seed0" in text
-    assert "ETA" in text
+    assert "training tanh-seed0: 8/8 (100%)" in text  # the progress, as lines when piped
     assert "rise " in text
     assert " bits; drop " in text
     assert not re.search(r"\d\.\d{6,}", again.stdout)  # no raw 16-digit floats
@@ -142,3 +141,28 @@ def test_reproductions_with_knn_layer_estimators_announce_the_compilation(
     assert capsys.readouterr().err == ""
     infoplane._notify_if_compiling("knn-demo")
     assert _kernels.NOTICE in capsys.readouterr().err
+
+
+def test_progress_off_a_terminal_is_a_line_per_quarter_with_an_eta() -> None:
+    import io
+
+    from rich.console import Console
+
+    from infolens.cli.infoplane import ProgressBars
+    from infolens.infoplane.progress import Progress
+
+    out = io.StringIO()
+    console = Console(file=out, width=200, highlight=False)
+    with ProgressBars(console) as bars:
+        bars("training 1 run(s)")
+        for done in range(1, 101):
+            bars(Progress("training", "tanh-seed0", done, 100))
+        bars(Progress("note", "resume", message="resuming: 3 epochs skipped"))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "training 1 run(s)"
+    progress = [line for line in lines if line.startswith("training tanh-seed0: ")]
+    assert [line.split(": ")[1].split(" ")[0] for line in progress] == [
+        "1/100", "25/100", "50/100", "75/100", "100/100"
+    ]  # fmt: skip
+    assert all(", ETA " in line for line in progress[1:-1])
+    assert lines[-1] == "resuming: 3 epochs skipped"

@@ -1,5 +1,7 @@
 """``infolens infoplane``: reproduce the classic information-plane experiments, report runs."""
 
+import threading
+import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -167,13 +169,16 @@ def _notify_if_compiling(name: str) -> None:
 
 
 class ProgressBars:
-    """A ``progress=`` callback drawing one rich bar (with ETA) per run and stage.
+    """A ``progress=`` callback: one rich bar (with ETA) per run and stage on a terminal.
 
-    Plain ``str`` events and notes are printed above the bars; use as a context manager.
+    Elsewhere (a log file, a pipe) each run and stage gets a text line at every quarter done,
+    with its ETA. Plain ``str`` events and notes are printed as they come. Thread-safe; use as a
+    context manager.
     """
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        self.live = console.is_terminal
         self.bars = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -184,24 +189,53 @@ class ProgressBars:
             console=console,
         )
         self.tasks: dict[tuple[str, str], TaskID] = {}
+        self.started: dict[tuple[str, str], tuple[float, int, int]] = {}  # time, done, quarter
+        self.lock = threading.Lock()
 
     def __enter__(self) -> "ProgressBars":
-        self.bars.start()
+        if self.live:
+            self.bars.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bars.stop()
+        if self.live:
+            self.bars.stop()
 
     def __call__(self, event: Any) -> None:
         """Show ``event`` (a ``str`` note or an ``infolens.infoplane.progress.Progress``)."""
-        if isinstance(event, str) or event.stage == "note":
-            message = event if isinstance(event, str) else event.message
-            self.bars.console.print(f"[dim]{message}[/dim]")
+        with self.lock:
+            if isinstance(event, str) or event.stage == "note":
+                message = event if isinstance(event, str) else event.message
+                self.bars.console.print(f"[dim]{message}[/dim]")
+            elif self.live:
+                key = (event.stage, event.task)
+                if key not in self.tasks:
+                    self.tasks[key] = self.bars.add_task(
+                        f"{event.stage} {event.task}", total=event.total
+                    )
+                self.bars.update(self.tasks[key], completed=event.done, total=event.total)
+            else:
+                self._line(event)
+
+    def _line(self, event: Any) -> None:
+        key, now = (event.stage, event.task), time.monotonic()
+        first_time, first_done, quarter = self.started.setdefault(key, (now, event.done, -1))
+        if not event.total:
             return
-        key = (event.stage, event.task)
-        if key not in self.tasks:
-            self.tasks[key] = self.bars.add_task(f"{event.stage} {event.task}", total=event.total)
-        self.bars.update(self.tasks[key], completed=event.done, total=event.total)
+        reached = min(4, 4 * event.done // event.total)
+        if reached <= quarter:
+            return
+        self.started[key] = (first_time, first_done, reached)
+        elapsed, progressed = now - first_time, event.done - first_done
+        eta = (
+            f", ETA {elapsed / progressed * (event.total - event.done):.0f} s"
+            if progressed > 0 and event.done < event.total
+            else ""
+        )
+        self.console.print(
+            f"{event.stage} {event.task}: {event.done}/{event.total} "
+            f"({event.done / event.total:.0%}), {elapsed:.0f} s{eta}"
+        )
 
 
 def print_summary(console: Console, summary: dict[str, Any], report_path: Path) -> None:
