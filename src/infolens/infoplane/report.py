@@ -146,13 +146,28 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _nice_ticks(top: float) -> list[float]:
-    step = 10 ** math.floor(math.log10(top / 4)) if top > 0 else 1.0
+def _nice_ticks(low: float, high: float) -> list[float]:
+    """Round tick values covering ``[low, high]`` (``low <= 0 < high``), 0 among them.
+
+    Examples
+    --------
+    >>> _nice_ticks(0.0, 12.9)
+    [0.0, 5.0, 10.0]
+    >>> _nice_ticks(-0.7, 3.7)
+    [-0.5, 0.0, 1.0, 2.0, 3.0]
+    """
+    span = high - low
+    step = 10 ** math.floor(math.log10(span / 4)) if span > 0 else 1.0
     for factor in (1, 2, 2.5, 5, 10):
-        if top / (step * factor) <= 5:
+        if span / (step * factor) <= 5:
             step *= factor
             break
-    return [k * step for k in range(int(top / step) + 1)]
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    ticks = [k * step for k in range(first, last + 1)]
+    half = math.ceil(low / (step / 2)) * step / 2
+    if half < 0 and not any(t < 0 for t in ticks):  # a negative range smaller than a step
+        ticks.insert(0, half)
+    return [float(t) + 0.0 for t in ticks]  # + 0.0: no "-0"
 
 
 def svg_plane(curves: Mapping[str, Curves], title: str) -> str:
@@ -187,13 +202,13 @@ def svg_plane(curves: Mapping[str, Curves], title: str) -> str:
         f'<text x="16" y="{_TOP + plot_h / 2}" transform="rotate(-90 16 {_TOP + plot_h / 2})" '
         f'text-anchor="middle" font-size="13">I(T;Y) [{units}]</text>',
     ]
-    for vx in _nice_ticks(x_max):
+    for vx in _nice_ticks(x_min, x_max):
         parts.append(
             f'<line x1="{sx(vx):.1f}" y1="{bottom}" x2="{sx(vx):.1f}" y2="{bottom + 4}" '
             f'stroke="black"/><text x="{sx(vx):.1f}" y="{bottom + 17}" font-size="11" '
             f'text-anchor="middle">{vx:g}</text>'
         )
-    for vy in _nice_ticks(y_max):
+    for vy in _nice_ticks(y_min, y_max):
         parts.append(
             f'<line x1="{_LEFT - 4}" y1="{sy(vy):.1f}" x2="{_LEFT}" y2="{sy(vy):.1f}" '
             f'stroke="black"/><text x="{_LEFT - 7}" y="{sy(vy) + 4:.1f}" font-size="11" '
@@ -336,9 +351,10 @@ def write_report(
     fig.tight_layout()
     fig.savefig(folder / "plane.png", dpi=110)
     plt.close(fig)
+    described = {label: estimator_title(c) for label, c in summary["estimators"].items()}
     estimators = "".join(
-        f"<li>{html.escape(label)}: {html.escape(estimator_title(config))}</li>"
-        for label, config in summary["estimators"].items()
+        f"<li>{html.escape(label if title == label else f'{label}: {title}')}</li>"
+        for label, title in described.items()
     )
     seeds = summary["seeds"]
     intro = (
