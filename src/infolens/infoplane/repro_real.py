@@ -185,7 +185,10 @@ def butakov_cnn(side: int, sigma: float = 1e-3) -> tuple[Any, list[str]]:
 
 
 def saxe_mlp(d_in: int, activation: str) -> tuple[Any, list[str]]:
-    """Return ``d_in``-1024-20-20-20-10 (Saxe et al.'s MNIST network) and its 5 layer names."""
+    """Return ``d_in``-1024-20-20-20-10 (Saxe et al.'s MNIST network) and its 5 layer names.
+
+    Weights are Glorot-uniform and biases zero, as Keras' defaults in Saxe et al.'s notebook.
+    """
     from torch import nn
 
     act = {"tanh": nn.Tanh, "relu": nn.ReLU}[activation]
@@ -194,6 +197,10 @@ def saxe_mlp(d_in: int, activation: str) -> tuple[Any, list[str]]:
     for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
         layers += [nn.Linear(fan_in, fan_out), act()]
     layers += [nn.Linear(20, 10), nn.Softmax(dim=1)]
+    for layer in layers:  # Keras' default (Saxe et al.'s code): Glorot uniform, zero bias
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
     model = nn.Sequential(*layers)
     return model, [str(i) for i in range(2, len(layers), 2)] + [str(len(layers) - 1)]
 
@@ -682,7 +689,9 @@ REAL_REPRODUCTIONS: dict[str, RealReproduction] = {
             _saxe_criteria,
             {
                 "tiny": RealSettings(epochs=3, points=3, learning_rate=1e-2, probe=200, train=300),
-                "laptop": RealSettings(epochs=300, points=25, learning_rate=1e-2),
+                "laptop": RealSettings(
+                    epochs=1000, points=30, learning_rate=1e-2, extra=(("init", "glorot"),)
+                ),
             },
         ),
         RealReproduction(
