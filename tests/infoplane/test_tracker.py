@@ -355,3 +355,27 @@ def test_an_estimator_that_rejects_a_layer_never_stops_training(tmp_path: Path) 
         assert store.done("run", 0, KNNEntropy()) == set()  # so a later run retries it
         assert saved_epochs(tmp_path / "act") == [0]
         plane.close()
+
+
+def test_a_container_layer_is_checked_before_training_too() -> None:
+    class Pair(nn.Module):
+        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            return x, x
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.block = nn.Sequential(nn.Linear(4, 3), nn.Tanh())
+            self.pair = nn.Sequential(Pair())
+            self.fc = nn.Linear(3, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out: torch.Tensor = self.fc(self.pair(self.block(x))[0])
+            return out
+
+    x, y = _probe()
+    with pytest.raises(ValueError, match=re.escape("Layer 'pair' (Sequential) returns a tuple")):
+        InformationPlane(Model(), layers=["pair"], inputs=x, labels=y)
+    plane = InformationPlane(Model(), layers=["block"], inputs=x, labels=y)  # a container: fine
+    assert plane.step(0)[0].layer == "block"
+    assert plane.layer_estimators["block"] == [FixedBinning()]  # 3 units out of its Tanh

@@ -187,6 +187,7 @@ class _Leaf:
     module: nn.Module
     calls: int
     output: object
+    is_leaf: bool = True
 
 
 def _type_name(value: object) -> str:
@@ -301,8 +302,12 @@ class InformationPlane:
         self.layers = list(self.layer_labels)
         modules = dict(model.named_modules())
         if estimators == "auto":
-            widths = {  # a container's width is known at the first capture only: not narrow
-                name: self._width(leaves[name]) if name in leaves else NARROW_WIDTH + 1
+            widths = {name: self._width(leaves[name]) for name in self.layer_labels}
+            last_leaf = {  # whose range a container's output has: its last leaf called
+                name: [name]
+                + [n for n, leaf in leaves.items() if leaf.is_leaf and n.startswith(name + ".")][
+                    -1:
+                ]
                 for name in self.layer_labels
             }
             wide = (
@@ -311,7 +316,7 @@ class InformationPlane:
                 else None
             )
             self.layer_estimators = {
-                label: [default_estimator(modules[name], widths[name], wide=wide)]
+                label: [default_estimator(modules[last_leaf[name][-1]], widths[name], wide=wide)]
                 for name, label in self.layer_labels.items()
             }
         elif isinstance(estimators, str):  # type: ignore[unreachable]
@@ -372,11 +377,11 @@ class InformationPlane:
         return parameter.device if parameter is not None else self.inputs.device
 
     def _trial_pass(self) -> dict[str, _Leaf]:
-        """Run a few probe rows once with a hook on every leaf; return what each leaf did."""
+        """Run a few probe rows once with a hook on every module; return what each one did."""
         seen: dict[str, list[object]] = {}
         handles = []
         for name, module in self.model.named_modules():
-            if name and not any(True for _ in module.children()):
+            if name:
 
                 def record(module: nn.Module, args: Any, output: Any, name: str = name) -> None:
                     seen.setdefault(name, []).append(output)
@@ -397,8 +402,14 @@ class InformationPlane:
                 handle.remove()
             self.model.train(was_training)
         modules = dict(self.model.named_modules())
-        return {  # in call order
-            name: _Leaf(name, modules[name], len(outputs), outputs[-1])
+        return {  # in the order the modules return (a container after its children)
+            name: _Leaf(
+                name,
+                modules[name],
+                len(outputs),
+                outputs[-1],
+                not any(True for _ in modules[name].children()),
+            )
             for name, outputs in seen.items()
         }
 
@@ -435,15 +446,12 @@ class InformationPlane:
         return labels
 
     def _check_outputs(self, labels: Mapping[str, str], leaves: dict[str, _Leaf]) -> None:
-        """Raise now, before training, for a chosen leaf that is skipped or returns no tensor."""
+        """Raise now, before training, for a chosen module that is skipped or returns no tensor."""
         for name in labels:
             leaf = leaves.get(name)
             if leaf is not None and not isinstance(leaf.output, torch.Tensor):
                 raise InvalidInputError(self._not_a_tensor(name, leaf.output))
-        modules = dict(self.model.named_modules())
-        never = [
-            n for n in labels if n not in leaves and not any(True for _ in modules[n].children())
-        ]
+        never = [n for n in labels if n not in leaves]
         if never:
             raise InvalidInputError(
                 f"Layer(s) {never} produced no tensor output in the forward pass on the probe "
@@ -458,7 +466,8 @@ class InformationPlane:
             "returns a tuple, such as nn.LSTM, the module that consumes its output)."
         )
 
-    def _auto_layers(self, leaves: dict[str, _Leaf]) -> dict[str, str]:
+    def _auto_layers(self, called: dict[str, _Leaf]) -> dict[str, str]:
+        leaves = {name: leaf for name, leaf in called.items() if leaf.is_leaf}
         usable = [
             leaf
             for leaf in leaves.values()
