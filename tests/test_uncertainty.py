@@ -388,6 +388,6 @@ def test_constant_feature_has_no_information_about_a_rare_label() -> None:
 
 @pytest.mark.slow
 def test_constant_feature_has_no_information_about_a_rare_label_at_one_million() -> None:
-    # Slow: about 80 s at N = 1e6 on two cores (estimate 6 s, interval 18 s, 9 permutations of
+    # Slow: 30-80 s at N = 1e6 on two cores (estimate 6 s, interval 18 s, 9 permutations of
     # the whole estimator 58 s); the default test above runs the same check at N = 20,000.
     _check_no_information(1_000_000, 100, 9)
