@@ -379,3 +379,42 @@ def test_a_container_layer_is_checked_before_training_too() -> None:
     plane = InformationPlane(Model(), layers=["block"], inputs=x, labels=y)  # a container: fine
     assert plane.step(0)[0].layer == "block"
     assert plane.layer_estimators["block"] == [FixedBinning()]  # 3 units out of its Tanh
+
+
+def test_max_overhead_skips_captures_while_tracking_exceeds_its_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from infolens.infoplane import LayerInformation, make_identity
+    from infolens.infoplane import tracker as tracker_module
+
+    clock = [0.0]
+    monkeypatch.setattr(tracker_module.time, "perf_counter", lambda: clock[0])
+
+    @dataclass(frozen=True, kw_only=True)
+    class Slow:  # every estimate takes 0.5 s of the fake clock
+        name: ClassVar[str] = "slow"
+        version: ClassVar[int] = 1
+
+        def identity(self) -> str:
+            return make_identity(self.name, self.version)
+
+        def estimate(self, t: object, y: object, *, rng: object = None) -> LayerInformation:
+            clock[0] += 0.5
+            return LayerInformation(1.0, 0.5, 0.5)
+
+    x, y = _probe()
+    plane = InformationPlane(_model(), layers=["1"], inputs=x, labels=y, estimators=[Slow()],
+                             max_overhead=0.25)  # fmt: skip
+    captured = []
+    for epoch in range(6):
+        if plane.step(epoch):
+            captured.append(epoch)
+        clock[0] += 1.0  # one second of training per epoch
+    # tracking 0.5 s per capture may use a quarter of the training time so far
+    assert captured == [0, 2, 4]
+    assert plane.skipped == [1, 3, 5]
+    with pytest.raises(ValueError, match=re.escape("'max_overhead' parameter of InformationPlane")):
+        InformationPlane(_model(), inputs=x, labels=y, max_overhead=0)

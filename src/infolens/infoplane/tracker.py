@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from infolens._typing import FloatArray, RNGLike
-from infolens._validation import check_rng
+from infolens._validation import check_positive_real, check_rng
 from infolens.exceptions import (
     DegenerateDataWarning,
     InfolensError,
@@ -240,6 +240,11 @@ class InformationPlane:
         of a capture, and notes (what a resumed run skips, the first call's compilation).
     n_epochs : int or None, default=None
         Length of the training, for the progress total (the ETA).
+    max_overhead : float or None, default=None
+        If given, a scheduled capture is skipped (and listed in :attr:`skipped`) while the time
+        spent in :meth:`step` so far exceeds ``max_overhead`` times the training time so far
+        (the time between steps): tracking then adds at most about that fraction to the
+        training's wall time, whatever the estimators cost. The first capture always runs.
 
     Raises
     ------
@@ -276,6 +281,7 @@ class InformationPlane:
         rng: RNGLike = 0,
         progress: ProgressCallback | None = None,
         n_epochs: int | None = None,
+        max_overhead: float | None = None,
     ) -> None:
         if not isinstance(inputs, torch.Tensor):
             raise InvalidDataTypeError(
@@ -296,6 +302,13 @@ class InformationPlane:
         self.rng = rng
         self.store, self.run_id, self.seed = store, run_id, seed
         self.progress, self.n_epochs = progress, n_epochs
+        if max_overhead is not None:
+            check_positive_real(max_overhead, name="max_overhead", owner="InformationPlane")
+        self.max_overhead = max_overhead
+        #: Scheduled epochs skipped to keep within ``max_overhead``.
+        self.skipped: list[int] = []
+        self._tracking_s = self._training_s = 0.0
+        self._returned: float | None = None
         self.activations_dir = None if activations_dir is None else Path(activations_dir)
         leaves = self._trial_pass()
         self.layer_labels = self._choose_layers(model, layers, leaves)
@@ -609,12 +622,39 @@ class InformationPlane:
 
     def step(self, epoch: int) -> list[PlaneRecord]:
         """Capture and estimate at ``epoch`` if it is scheduled and not yet recorded."""
+        start = time.perf_counter()
+        if self._returned is not None:
+            self._training_s += start - self._returned
         if self._steps == 0:
             self._first_step_notes(epoch)
         self._steps += 1
         self._say(Progress("training", "training", epoch + 1, self.n_epochs))
-        if self.epochs is not None and epoch not in self.epochs:
-            return []
+        records: list[PlaneRecord] = []
+        if self.epochs is None or epoch in self.epochs:
+            over = (
+                self.max_overhead is not None
+                and self._tracking_s > 0
+                and (self._tracking_s > self.max_overhead * self._training_s)
+            )
+            if over:
+                if not self.skipped:
+                    self._say(
+                        Progress(
+                            "note",
+                            "overhead",
+                            message=f"max_overhead={self.max_overhead:g}: epoch {epoch} and "
+                            f"others are skipped while tracking ({self._tracking_s:.1f} s so "
+                            f"far) exceeds that share of training ({self._training_s:.1f} s)",
+                        )
+                    )
+                self.skipped.append(epoch)
+            else:
+                records = self._capture_and_estimate(epoch)
+        self._returned = time.perf_counter()
+        self._tracking_s += self._returned - start
+        return records
+
+    def _capture_and_estimate(self, epoch: int) -> list[PlaneRecord]:
         groups: dict[str, tuple[LayerEstimator, list[str]]] = {}
         for label, per_layer in self.layer_estimators.items():
             for estimator in per_layer:
