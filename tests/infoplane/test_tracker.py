@@ -388,10 +388,9 @@ def test_max_overhead_skips_captures_while_tracking_exceeds_its_share(
     from typing import ClassVar
 
     from infolens.infoplane import LayerInformation, make_identity
-    from infolens.infoplane import tracker as tracker_module
 
     clock = [0.0]
-    monkeypatch.setattr(tracker_module.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr("infolens.infoplane.tracker.time.perf_counter", lambda: clock[0])
 
     @dataclass(frozen=True, kw_only=True)
     class Slow:  # every estimate takes 0.5 s of the fake clock
