@@ -29,6 +29,7 @@ from infolens.functional import (
     entropy,
     mutual_information,
 )
+from infolens.independence import IndependenceTestResult, independence_test
 
 try:
     __version__ = version("infolens")
@@ -38,6 +39,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "ConfidenceInterval",
     "Estimate",
+    "IndependenceTestResult",
     "Method",
     "__version__",
     "available_methods",
@@ -48,6 +50,7 @@ __all__ = [
     "feature_mutual_information",
     "feature_selection",
     "get_estimator_class",
+    "independence_test",
     "kernel",
     "mutual_information",
     "pid",

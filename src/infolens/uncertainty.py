@@ -32,8 +32,8 @@ for that family:
   exact jackknife, one distinct value per joint symbol. Bins are those of the full sample.
 * **Neural bounds**: the spread over the held-out evaluation batches of the chosen checkpoint,
   when the estimator records them in ``details["held_out_batch_values"]``; this is the
-  evaluation noise at a fixed critic, not training-seed variability. The neural estimators do
-  not record per-batch values yet, so they raise a clear error.
+  evaluation noise at a fixed critic, not training-seed variability (an estimate without at
+  least two held-out batches raises a clear error).
 
 Every interval is in nats (the functional API converts), stored as
 :class:`~infolens.ConfidenceInterval` in ``Estimate.ci``; the procedure's diagnostics go to
@@ -542,8 +542,8 @@ def held_out_batch_interval(
     values = estimate.details.get("held_out_batch_values")
     if values is None or len(values) < 2:
         raise UnsupportedQuantityError(
-            f"Method {estimate.method!r} cannot provide a confidence interval yet: the neural "
-            "estimators do not record the per-batch held-out values it would be built from "
+            f"Method {estimate.method!r} cannot provide a confidence interval here: it needs the "
+            "per-batch held-out values it is built from "
             "(details['held_out_batch_values'], at least 2 batches). Repeat the estimate over "
             "seeds, or use a k-NN method (ksg) for an interval."
         )

@@ -178,7 +178,9 @@ class NeuralEstimator(Estimator):
     **Details.** ``critic`` (the trained ``torch.nn.Module``, in eval mode, for reuse),
     ``learning_curve`` (``{"step", "train", "test"}`` lists: mean training objective since the
     last evaluation and held-out value, nats), ``best_step``, ``n_steps``, ``stopped_early``,
-    ``n_train``, ``n_test``, ``test_batch_sizes``, ``device``, ``bound`` (its name),
+    ``n_train``, ``n_test``, ``test_batch_sizes``, ``held_out_batch_values`` (the reported
+    value of each held-out batch at the chosen checkpoint, nats; ``ci=`` builds on it),
+    ``device``, ``bound`` (its name),
     ``bound_kind`` (``"lower"``, ``"upper"`` or ``"other"``) and the bound's diagnostics.
     ``Estimate.method`` is the bound's name; ``Estimate.params`` holds the parameters as used
     (``bound`` by name, ``batch_size`` resolved, and only the options the bound reads).
@@ -388,6 +390,7 @@ class NeuralEstimator(Estimator):
             "n_train": run.n_train,
             "n_test": run.n_test,
             "test_batch_sizes": run.test_batch_sizes,
+            "held_out_batch_values": run.best.batch_values,
             "device": str(run.device),
         }
         details.update(run.best.extra)
@@ -467,6 +470,7 @@ class _Checkpoint:
     value: float
     state: dict[str, torch.Tensor]
     extra: dict[str, float] = field(default_factory=dict)
+    batch_values: list[float] = field(default_factory=list)
 
 
 class _Run:
@@ -520,8 +524,8 @@ class _Run:
         return self.record.objective(self.record.train_output(self.critic, x, y), self.state)
 
     @torch.no_grad()
-    def evaluate(self) -> tuple[float, float, dict[str, float]]:
-        """Return (monitored, reported, extra), each the mean over the held-out batches."""
+    def evaluate(self) -> tuple[float, float, dict[str, float], list[float]]:
+        """Return the held-out means (monitored, reported, extra) and each batch's value."""
         record = self.record
         self.critic.eval()
         monitored: list[float] = []
@@ -537,11 +541,11 @@ class _Run:
         self.critic.train()
         value = float(np.mean(reported))
         means = {key: float(np.mean(values)) for key, values in extra.items()}
-        return (float(np.mean(monitored)) if monitored else value), value, means
+        return (float(np.mean(monitored)) if monitored else value), value, means, reported
 
     def checkpoint(self, step: int, train_value: float | None) -> bool:
         """Evaluate, record the curve, keep the best state; return True to stop early."""
-        monitored, value, extra = self.evaluate()
+        monitored, value, extra, batch_values = self.evaluate()
         self.curve["step"].append(step)
         self.curve["train"].append(train_value)
         self.curve["test"].append(value)
@@ -549,7 +553,7 @@ class _Run:
             return self.best is not None and step - self.best.step >= self._patience_steps()
         if self.best is None or monitored > self.best.monitored:
             state = {k: v.detach().clone() for k, v in self.critic.state_dict().items()}
-            self.best = _Checkpoint(step, monitored, value, state, extra)
+            self.best = _Checkpoint(step, monitored, value, state, extra, batch_values)
         return step - self.best.step >= self._patience_steps()
 
     def _patience_steps(self) -> int:
