@@ -366,3 +366,22 @@ def test_plugin_on_continuous_data_warns_in_one_line(run_cli: RunCLI, data_dir: 
     message = " ".join(str(caught[0].message).split())
     assert problems(result.stderr) == [f"Warning: {message}"]
     assert result.stdout.startswith(f"H(X) = {expected.value:.6g} nats")
+
+
+def test_ci_option_fills_the_interval_like_the_api(run_cli: RunCLI, data_dir: Path) -> None:
+    npz = data_dir / "xyz.npz"
+    args = ("estimate", f"{npz}:x", f"{npz}:y", "-m", "gaussian", "--ci", "0.9", "--seed", "3")
+    payload = _ok_json(run_cli(*args, "--json"))
+    expected = infolens.mutual_information(
+        SAMPLES["x"], SAMPLES["y"], method="gaussian", ci=0.9, rng=3
+    )
+    assert expected.ci is not None
+    assert payload["ci"]["level"] == 0.9
+    assert (payload["ci"]["low"], payload["ci"]["high"]) == (expected.ci.low, expected.ci.high)
+    line = run_cli(*args)
+    assert line.returncode == 0, line.stderr
+    assert "90% CI [" in line.stdout
+    bad = run_cli(*args[:-4], "--ci", "1.5")
+    assert bad.returncode == 2
+    assert "'ci'" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -36,7 +36,13 @@ from infolens.estimators.registry import REGISTRY
 from infolens.exceptions import InvalidParameterError
 
 #: Options of the command that must not also be given with ``--param``.
-_OWN_OPTIONS = {"method": "--method", "units": "--units", "rng": "--seed", "n_jobs": "--jobs"}
+_OWN_OPTIONS = {
+    "method": "--method",
+    "units": "--units",
+    "rng": "--seed",
+    "n_jobs": "--jobs",
+    "ci": "--ci",
+}
 
 
 @contextlib.contextmanager
@@ -91,6 +97,16 @@ def estimate(
     ] = None,
     seed: SeedOption = None,
     jobs: JobsOption = None,
+    ci: Annotated[
+        float | None,
+        typer.Option(
+            "--ci",
+            metavar="LEVEL",
+            help="Also compute a confidence interval at this level, e.g. 0.95 (method per "
+            "estimator family: see docs/uncertainty.md).",
+            show_default=False,
+        ),
+    ] = None,
     header: HeaderOption = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Print the whole record as a table.")
@@ -110,7 +126,7 @@ def estimate(
             raise InvalidParameterError("Only one of X, Y and Z may be '-' (standard input).")
         if given is not None and y is None:
             raise InvalidParameterError("--given Z needs Y as well: I(X; Y | Z) takes X, Y and Z.")
-        options = _estimator_options(method, units, seed, jobs, k, param or [])
+        options = _estimator_options(method, units, seed, jobs, k, param or [], ci=ci)
         data = [read_source(s, name=n, header=header) for s, n in zip(sources, "XYZ", strict=False)]
         notify_if_compiling([method])
         with spinner(f"estimating with {method}...", method=method):
@@ -140,9 +156,16 @@ def _call(data: list[Any], options: dict[str, Any]) -> infolens.Estimate:
 
 
 def _estimator_options(
-    method: str, units: str, seed: int | None, jobs: int | None, k: int | None, items: list[str]
+    method: str,
+    units: str,
+    seed: int | None,
+    jobs: int | None,
+    k: int | None,
+    items: list[str],
+    *,
+    ci: float | None = None,
 ) -> dict[str, Any]:
-    """Return the keyword arguments of the estimate call (``--ci`` would add ``ci=`` here)."""
+    """Return the keyword arguments of the estimate call."""
     params = parse_params(items)
     for name, option in _OWN_OPTIONS.items():
         if name in params:
@@ -153,6 +176,8 @@ def _estimator_options(
         params["k"] = k
     if jobs is not None:
         params["n_jobs"] = jobs
+    if ci is not None:
+        params["ci"] = ci
     return {"method": method, "units": units, "rng": seed, **params}
 
 
