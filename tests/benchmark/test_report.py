@@ -176,3 +176,22 @@ def test_report_renders_in_headless_chromium(report_db: Path, tmp_path: Path) ->
     assert pixels.shape[:2] == (900, 1200)
     flat = pixels.reshape(-1, pixels.shape[-1])
     assert (flat != flat[0]).any(axis=1).mean() > 0.01  # not blank: >1 % of pixels differ
+
+
+def test_per_task_cells_carry_the_interval_of_the_mean_over_seeds() -> None:
+    from scipy.stats import t as student_t
+
+    from infolens.benchmark.report import markdown_report, summarize_cells
+    from infolens.benchmark.store import RunResult
+
+    values = [0.40, 0.42, 0.44]
+    runs = [
+        RunResult(task_id="1v1-normal-0.75", method="ksg", n=100, seed=s, truth=0.4133,
+                  estimate=v, success=True)
+        for s, v in enumerate(values)
+    ]  # fmt: skip
+    (cell,) = summarize_cells(runs)
+    expected = float(student_t.ppf(0.975, 2)) * 0.02 / 3**0.5  # sd of the three values is 0.02
+    assert cell.ci_halfwidth == pytest.approx(expected, rel=1e-12)
+    assert f"0.420 ± {expected:.3f}" in markdown_report(runs)
+    assert summarize_cells(runs[:1])[0].ci_halfwidth is None  # one seed: no interval
