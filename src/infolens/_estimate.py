@@ -61,11 +61,14 @@ class ConfidenceInterval:
     method: str
     standard_error: float | None = None
 
-    def scaled(self, factor: float) -> "ConfidenceInterval":
-        """Return the interval with its bounds and standard error multiplied by ``factor``."""
-        se = None if self.standard_error is None else self.standard_error * factor
+    def to(self, source: str, target: str) -> "ConfidenceInterval":
+        """Return the interval converted from ``source`` to ``target`` units."""
+        se = self.standard_error
         return dataclasses.replace(
-            self, low=self.low * factor, high=self.high * factor, standard_error=se
+            self,
+            low=convert(self.low, source, target),
+            high=convert(self.high, source, target),
+            standard_error=None if se is None else convert(se, source, target),
         )
 
 
@@ -145,9 +148,9 @@ class Estimate:
                 f"{self.method} is a dimensionless {QUANTITY_WORDS[self.quantity]} statistic, "
                 f"not an amount of information: it cannot be expressed in {units}."
             )
-        factor = convert(1.0, self.units, units)
-        ci = None if self.ci is None else self.ci.scaled(factor)
-        return dataclasses.replace(self, value=self.value * factor, units=units, ci=ci)
+        ci = None if self.ci is None else self.ci.to(self.units, units)
+        value = convert(self.value, self.units, units)  # one rounding, as every conversion
+        return dataclasses.replace(self, value=value, units=units, ci=ci)
 
     # -- arithmetic goes through float: an Estimate is a number with provenance ---------------
 

@@ -89,3 +89,16 @@ def test_dimensionless_statistics_cannot_be_converted() -> None:
 def test_ci_must_be_a_record() -> None:
     with pytest.raises(InvalidParameterError, match="'ci' field of Estimate"):
         _estimate(ci=(1.0, 3.0))
+
+
+def test_unit_conversion_rounds_once_like_every_conversion() -> None:
+    # value / ln 2, not value * (1 / ln 2): exact bit counts stay exact (1.5 bits, not 1.4999...).
+    import infolens
+
+    assert infolens.entropy([0, 0, 1, 2], method="plugin", units="bits").value == 1.5
+    nats = _estimate(value=1.5 * math.log(2), units="nats", ci=_CI)
+    assert nats.to("bits").value == 1.5
+    assert nats.to("bits").ci == ConfidenceInterval(
+        low=1.0 / math.log(2), high=3.0 / math.log(2), level=0.95, method="bootstrap",
+        standard_error=0.5 / math.log(2),
+    )  # fmt: skip
