@@ -9,7 +9,9 @@ post-hoc estimation).
 Conv-MaxPool-LeakyReLU blocks 1->8->16->32, Linear 32->32->10, LogSoftmax; Adam, batch
 ``--batch``). Modes: ``none`` (no tracker), ``every`` and ``log`` (``InformationPlane(layers=
 "auto")`` with its default estimators, i.e. the lossy-compression estimator on every tracked
-layer, on the 360 held-out images, at every epoch or at the IDNNs log-spaced epochs).
+layer, on the 360 held-out images, at every epoch or at the IDNNs log-spaced epochs), and
+``budget`` (every epoch with ``max_overhead=0.25``: captures are skipped while tracking exceeds
+a quarter of the training time).
 ``--device cuda`` runs the CNN on the GPU.
 
 Prints the training wall time per mode; ``--all`` runs every mode in turn and writes JSON.
@@ -111,9 +113,10 @@ def run_cnn(
     x_train, y_train = x[train].to(device), y[train].to(device)
     plane = None
     if mode != "none":
-        schedule = None if mode == "every" else idnns_epochs(epochs)
+        schedule = idnns_epochs(epochs) if mode == "log" else None
         plane = InformationPlane(model, inputs=x[probe], labels=y[probe].numpy(), epochs=schedule,
-                                 n_epochs=epochs)  # fmt: skip
+                                 n_epochs=epochs,
+                                 max_overhead=0.25 if mode == "budget" else None)  # fmt: skip
     start = time.perf_counter()
     for epoch in range(epochs):
         if plane is not None:
@@ -130,6 +133,9 @@ def run_cnn(
     details: dict[str, Any] = {}
     if plane is not None:
         details = {
+            "captured": epochs - len(plane.skipped) if mode != "log" else len(schedule or []),
+            "tracking_seconds": plane.tracking_seconds,
+            "training_seconds_between_steps": plane.training_seconds,
             "layers": list(plane.layer_labels.values()),
             "estimators": sorted({e.identity() for e in plane.estimators}),
         }
@@ -140,7 +146,7 @@ def run_cnn(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", choices=["tishby", "cnn"], default="tishby")
-    parser.add_argument("--mode", choices=["none", "track", "save", "every", "log"],
+    parser.add_argument("--mode", choices=["none", "track", "save", "every", "log", "budget"],
                         default="track")  # fmt: skip
     parser.add_argument("--all", action="store_true", help="run every mode in turn")
     parser.add_argument("--epochs", type=int, default=2000)
@@ -151,13 +157,19 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     if args.model == "cnn":
-        modes = ["none", "log", "every"] if args.all else [args.mode]
+        modes = ["none", "log", "every", "budget"] if args.all else [args.mode]
         if args.size == "mnist" and args.all:
-            modes = ["none", "every"]  # at a few epochs the log schedule is every epoch
+            modes = ["none", "every", "budget"]  # at a few epochs the log schedule is every epoch
         results = {m: run_cnn(m, args.epochs, args.batch, args.device, args.size) for m in modes}
-        for mode, (seconds, _) in results.items():
+        for mode, (seconds, info) in results.items():
             extra = f"  (+{seconds / results['none'][0] - 1:.1%})" if "none" in results else ""
-            print(f"{mode:6s} {seconds:8.2f} s{extra}")
+            inside = (
+                f"  [in-run: {info['captured']} captures, tracking {info['tracking_seconds']:.1f}"
+                f" s / training {info['training_seconds_between_steps']:.1f} s]"
+                if info
+                else ""
+            )
+            print(f"{mode:6s} {seconds:8.2f} s{extra}{inside}")
         if args.all:
             name = f"infoplane_overhead_cnn_{args.size}_{args.device}.json"
             out = Path(args.out or f"benchmarks/results/{name}")

@@ -412,8 +412,11 @@ def test_max_overhead_skips_captures_while_tracking_exceeds_its_share(
         if plane.step(epoch):
             captured.append(epoch)
         clock[0] += 1.0  # one second of training per epoch
-    # tracking 0.5 s per capture may use a quarter of the training time so far
-    assert captured == [0, 2, 4]
-    assert plane.skipped == [1, 3, 5]
+    # a capture runs only if the tracking so far plus its 0.5 s stays within a quarter of the
+    # training so far: epoch 4 (1.0 s <= 0.25 * 4 s), not 1-3 (<) nor 5 (1.5 s > 1.25 s)
+    assert captured == [0, 4]
+    assert plane.skipped == [1, 2, 3, 5]
+    assert plane.tracking_seconds == 1.0
+    assert plane.training_seconds == 5.0
     with pytest.raises(ValueError, match=re.escape("'max_overhead' parameter of InformationPlane")):
         InformationPlane(_model(), inputs=x, labels=y, max_overhead=0)

@@ -241,10 +241,11 @@ class InformationPlane:
     n_epochs : int or None, default=None
         Length of the training, for the progress total (the ETA).
     max_overhead : float or None, default=None
-        If given, a scheduled capture is skipped (and listed in :attr:`skipped`) while the time
-        spent in :meth:`step` so far exceeds ``max_overhead`` times the training time so far
-        (the time between steps): tracking then adds at most about that fraction to the
-        training's wall time, whatever the estimators cost. The first capture always runs.
+        If given, a scheduled capture is skipped (and listed in :attr:`skipped`) when the time
+        spent in :meth:`step` so far plus the cost of the last capture would exceed
+        ``max_overhead`` times the training time so far (the time between steps): tracking then
+        adds at most about that fraction to the training's wall time, whatever the estimators
+        cost (if captures cost about the same). The first capture always runs.
 
     Raises
     ------
@@ -307,7 +308,7 @@ class InformationPlane:
         self.max_overhead = max_overhead
         #: Scheduled epochs skipped to keep within ``max_overhead``.
         self.skipped: list[int] = []
-        self._tracking_s = self._training_s = 0.0
+        self._tracking_s = self._training_s = self._last_capture_s = 0.0
         self._returned: float | None = None
         self.activations_dir = None if activations_dir is None else Path(activations_dir)
         leaves = self._trial_pass()
@@ -631,10 +632,11 @@ class InformationPlane:
         self._say(Progress("training", "training", epoch + 1, self.n_epochs))
         records: list[PlaneRecord] = []
         if self.epochs is None or epoch in self.epochs:
+            # would this capture (costing what the last one did) exceed the share?
             over = (
                 self.max_overhead is not None
                 and self._tracking_s > 0
-                and (self._tracking_s > self.max_overhead * self._training_s)
+                and self._tracking_s + self._last_capture_s > self.max_overhead * self._training_s
             )
             if over:
                 if not self.skipped:
@@ -650,9 +652,20 @@ class InformationPlane:
                 self.skipped.append(epoch)
             else:
                 records = self._capture_and_estimate(epoch)
+                self._last_capture_s = time.perf_counter() - start
         self._returned = time.perf_counter()
         self._tracking_s += self._returned - start
         return records
+
+    @property
+    def tracking_seconds(self) -> float:
+        """Wall time spent in :meth:`step` so far (capture, estimates, store)."""
+        return self._tracking_s
+
+    @property
+    def training_seconds(self) -> float:
+        """Wall time between the calls of :meth:`step` so far (the training)."""
+        return self._training_s
 
     def _capture_and_estimate(self, epoch: int) -> list[PlaneRecord]:
         groups: dict[str, tuple[LayerEstimator, list[str]]] = {}
