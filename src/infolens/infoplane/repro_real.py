@@ -690,7 +690,7 @@ REAL_REPRODUCTIONS: dict[str, RealReproduction] = {
             {
                 "tiny": RealSettings(epochs=3, points=3, learning_rate=1e-2, probe=200, train=300),
                 "laptop": RealSettings(
-                    epochs=1000, points=30, learning_rate=1e-2, extra=(("init", "glorot"),)
+                    epochs=3000, points=30, learning_rate=1e-2, extra=(("init", "glorot"),)
                 ),
             },
         ),
