@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
-from scipy.stats import t as student_t
-
 import infolens
 from infolens.benchmark.store import ResultStore, RunResult
 from infolens.benchmark.suite import TASKS
@@ -53,6 +51,8 @@ class CellSummary:
         """
         if self.std is None or self.n_success < 2:
             return None
+        from scipy.stats import t as student_t  # scipy.stats is slow to import: only when used
+
         quantile = float(student_t.ppf(0.975, self.n_success - 1))
         return quantile * self.std / math.sqrt(self.n_success)
 
