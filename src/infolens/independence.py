@@ -30,7 +30,7 @@ import contextlib
 import dataclasses
 import importlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, final
 
@@ -378,18 +378,9 @@ def _surrogate_chunk(
     return statistic.surrogates(seed, count)
 
 
-def _null_distribution(
-    statistic: _Statistic,
-    n_permutations: int,
-    rng: np.random.Generator,
-    scheduler: str,
-    n_workers: int | None,
-) -> FloatArray:
-    counts = [min(CHUNK, n_permutations - s) for s in range(0, n_permutations, CHUNK)]
-    seeds = np.random.SeedSequence(int(rng.integers(2**63))).spawn(len(counts))
-    if scheduler == "serial":
-        parts = [statistic.surrogates(s, c) for s, c in zip(seeds, counts, strict=True)]
-        return np.concatenate(parts)
+@contextlib.contextmanager
+def _dask_client(scheduler: str, n_workers: int | None) -> Iterator[tuple[Any, Any]]:
+    """Yield ``dask.distributed`` and a client of `scheduler` (an address or a local kind)."""
     try:
         distributed: Any = importlib.import_module("dask.distributed")
     except ImportError:
@@ -405,10 +396,26 @@ def _null_distribution(
                     n_workers=n_workers,
                     threads_per_worker=1,
                     processes=scheduler == "processes",
-                    dashboard_address=":0",
+                    dashboard_address=":0",  # never collide with a running cluster
                 )
             )
             client = stack.enter_context(distributed.Client(cluster))
+        yield distributed, client
+
+
+def _null_distribution(
+    statistic: _Statistic,
+    n_permutations: int,
+    rng: np.random.Generator,
+    scheduler: str,
+    n_workers: int | None,
+) -> FloatArray:
+    counts = [min(CHUNK, n_permutations - s) for s in range(0, n_permutations, CHUNK)]
+    seeds = np.random.SeedSequence(int(rng.integers(2**63))).spawn(len(counts))
+    if scheduler == "serial":
+        parts = [statistic.surrogates(s, c) for s, c in zip(seeds, counts, strict=True)]
+        return np.concatenate(parts)
+    with _dask_client(scheduler, n_workers) as (_, client):
         shared = client.scatter(statistic, broadcast=True)
         futures = client.map(_surrogate_chunk, [shared] * len(counts), seeds, counts, pure=False)
         return np.concatenate(client.gather(futures))

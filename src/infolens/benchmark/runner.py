@@ -5,7 +5,6 @@ failed :class:`RunResult` with the error text, and the sweep goes on.
 """
 
 import contextlib
-import importlib
 import threading
 import time
 import tracemalloc
@@ -31,7 +30,7 @@ from infolens.benchmark.store import ResultStore, RunResult, params_key
 from infolens.benchmark.suite import get_task, select_tasks
 from infolens.benchmark.tasks import Task
 from infolens.estimators.registry import TORCH_METHODS, available_methods, make_estimator
-from infolens.exceptions import InvalidParameterError, MissingExtraError
+from infolens.exceptions import InvalidParameterError
 
 PREPROCESSING = ("none", "standardize")
 SCHEDULERS = ("serial", "threads", "processes")
@@ -286,25 +285,9 @@ def _run_on_dask(
     n_workers: int | None,
     record: Callable[[RunResult], None],
 ) -> None:
-    try:
-        distributed: Any = importlib.import_module("dask.distributed")
-    except ImportError:
-        raise MissingExtraError(
-            f"The {scheduler!r} scheduler needs dask.distributed: pip install 'infolens[dask]'."
-        ) from None
-    with contextlib.ExitStack() as stack:
-        if "://" in scheduler:
-            client = stack.enter_context(distributed.Client(scheduler))
-        else:
-            cluster = stack.enter_context(
-                distributed.LocalCluster(
-                    n_workers=n_workers,
-                    threads_per_worker=1,
-                    processes=scheduler == "processes",
-                    dashboard_address=":0",  # never collide with a running cluster
-                )
-            )
-            client = stack.enter_context(distributed.Client(cluster))
+    from infolens.independence import _dask_client  # noqa: PLC0415 (numba: only when used)
+
+    with _dask_client(scheduler, n_workers) as (distributed, client):
         futures = client.map(execute, todo, pure=False)
         for future in distributed.as_completed(futures):
             record(future.result())
