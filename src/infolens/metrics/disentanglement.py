@@ -56,7 +56,11 @@ from infolens._typing import FloatArray
 from infolens._validation import check_array, check_categorical, check_choice, check_int
 from infolens.exceptions import InvalidInputError
 from infolens.metrics._checks import check_finite, check_matrix
-from infolens.metrics._moments import covariance_from_sums, gaussian_total_correlation
+from infolens.metrics._moments import (
+    MomentAccumulator,
+    covariance_from_sums,
+    gaussian_total_correlation,
+)
 from infolens.streaming import Accumulator
 
 __all__ = [
@@ -466,7 +470,7 @@ class InfoMEC(MIG):
         )
 
 
-class TotalCorrelation(Accumulator):
+class TotalCorrelation(MomentAccumulator):
     """Streaming :func:`total_correlation`.
 
     ``method="gaussian"`` keeps float64 sums of ``z`` and ``z zᵀ`` (exact streaming);
@@ -486,6 +490,8 @@ class TotalCorrelation(Accumulator):
         See :class:`infolens.streaming.Accumulator`.
     """
 
+    METHODS = ("gaussian", "knn")
+
     def __init__(
         self,
         *,
@@ -496,43 +502,17 @@ class TotalCorrelation(Accumulator):
         validate_args: bool = True,
         sync_on_compute: bool = True,
     ) -> None:
-        super().__init__(validate_args=validate_args, sync_on_compute=sync_on_compute)
-        owner = type(self).__name__
-        self.dim = check_int(dim, name="dim", owner=owner)
-        self.method = check_choice(method, ("gaussian", "knn"), name="method")
-        self.k = check_int(k, name="k", owner=owner)
-        if self.method == "gaussian":
-            self.add_state("total", torch.zeros(self.dim, dtype=torch.float64), reduce="sum")
-            self.add_state(
-                "outer", torch.zeros(self.dim, self.dim, dtype=torch.float64), reduce="sum"
-            )
-        else:
-            capacity = check_int(max_samples, name="max_samples", owner=owner)
-            self.add_state("samples", reduce="cat", max_rows=capacity)
+        super().__init__(
+            dim=dim,
+            method=method,
+            k=k,
+            max_samples=max_samples,
+            validate_args=validate_args,
+            sync_on_compute=sync_on_compute,
+        )
 
-    def _update(self, z: torch.Tensor) -> None:
-        owner = type(self).__name__
-        z = check_matrix(z, name="z", owner=owner)
-        if z.shape[1] != self.dim:
-            raise InvalidInputError(
-                f"{owner} was built for dim={self.dim}; got a batch of shape {tuple(z.shape)}."
-            )
-        if self.validate_args:
-            check_finite(z, name="z", owner=owner)
-        z = z.detach()
-        if self.method == "gaussian":
-            z64 = z.double()
-            self._add("total", z64.sum(0))
-            self._add("outer", z64.T @ z64)
-        else:
-            self._append("samples", z)
-        self._count_rows(z.shape[0])
+    def _from_covariance(self, covariance: torch.Tensor) -> torch.Tensor:
+        return gaussian_total_correlation(covariance)
 
-    def _compute(self) -> torch.Tensor:
-        self._require_samples(2)
-        if self.method == "gaussian":
-            covariance = covariance_from_sums(
-                self.total, self.outer, self.n_seen, owner=type(self).__name__
-            )
-            return gaussian_total_correlation(covariance)
-        return _knn_total_correlation(self._cat("samples"), self.k)
+    def _from_samples(self, z: torch.Tensor) -> torch.Tensor:
+        return _knn_total_correlation(z, self.k)
