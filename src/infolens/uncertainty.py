@@ -51,6 +51,7 @@ References
 """
 
 import dataclasses
+import functools
 import math
 import numbers
 import warnings
@@ -197,6 +198,19 @@ def attach_interval(
     return dataclasses.replace(estimate, ci=interval, details=details)
 
 
+def _symmetric(
+    estimate: Estimate, half: float, level: float, method: str, se: float
+) -> ConfidenceInterval:
+    """Return the interval ``estimate.value ± half``."""
+    return ConfidenceInterval(
+        low=estimate.value - half,
+        high=estimate.value + half,
+        level=level,
+        method=method,
+        standard_error=se,
+    )
+
+
 # -- k-NN: subsampling into disjoint parts -----------------------------------------------------
 
 
@@ -264,13 +278,7 @@ def subsampling_interval(
     slope_se = se / math.sqrt(float(((x - x.mean()) ** 2).sum()))
     drift = float(slope)  # estimate at N minus its N -> inf extrapolation
     half = float(stats.t.ppf(0.5 + level / 2, total_dof)) * se
-    interval = ConfidenceInterval(
-        low=estimate.value - half,
-        high=estimate.value + half,
-        level=level,
-        method="subsampling",
-        standard_error=se,
-    )
+    interval = _symmetric(estimate, half, level, "subsampling", se)
     biased = abs(drift) >= DRIFT_Z * slope_se and abs(drift) > DRIFT_SHARE * se
     diagnostics: dict[str, Any] = {
         "method": "subsampling",
@@ -378,13 +386,7 @@ def gaussian_interval(
         }
     se = math.sqrt(variance)
     half = float(stats.norm.ppf(0.5 + level / 2)) * se
-    interval = ConfidenceInterval(
-        low=estimate.value - half,
-        high=estimate.value + half,
-        level=level,
-        method="asymptotic",
-        standard_error=se,
-    )
+    interval = _symmetric(estimate, half, level, "asymptotic", se)
     return interval, diagnostics
 
 
@@ -550,28 +552,8 @@ def held_out_batch_interval(
     batch = np.asarray(values, dtype=np.float64)
     se = float(batch.std(ddof=1) / math.sqrt(batch.size))
     half = float(stats.t.ppf(0.5 + level / 2, batch.size - 1)) * se
-    interval = ConfidenceInterval(
-        low=estimate.value - half,
-        high=estimate.value + half,
-        level=level,
-        method="held_out_batches",
-        standard_error=se,
-    )
+    interval = _symmetric(estimate, half, level, "held_out_batches", se)
     return interval, {"method": "held_out_batches", "n_batches": int(batch.size)}
-
-
-def _bootstrap(coder: Coder) -> IntervalFunction:
-    def interval(
-        estimate: Estimate,
-        estimator: Estimator,
-        quantity: str,
-        data: list[Any],
-        level: float,
-        rng: np.random.Generator,
-    ) -> tuple[ConfidenceInterval, dict[str, Any]]:
-        return bootstrap_interval(estimate, estimator, quantity, data, level, rng, coder=coder)
-
-    return interval
 
 
 _NEURAL = ("club", "dv", "infonce", "js", "mine", "nwj", "smile", "wdm")
@@ -584,9 +566,9 @@ INTERVAL_METHODS: dict[str, IntervalFunction] = {
     "copula_ensemble": subsampling_interval,  # the "auto" MI: the largest of k-NN-type candidates
     "gaussian": gaussian_interval,
     "gaussian_copula": gaussian_interval,
-    "plugin": _bootstrap(_symbol_codes),
-    "miller_madow": _bootstrap(_symbol_codes),
-    "binning": _bootstrap(_bin_codes),
+    "plugin": functools.partial(bootstrap_interval, coder=_symbol_codes),
+    "miller_madow": functools.partial(bootstrap_interval, coder=_symbol_codes),
+    "binning": functools.partial(bootstrap_interval, coder=_bin_codes),
     **dict.fromkeys(_NEURAL, held_out_batch_interval),
 }
 """Registry name -> interval procedure. A method missing here cannot give an interval."""
