@@ -13,7 +13,11 @@ from scipy.special import logsumexp
 
 from infolens._typing import ArrayLike, FloatArray
 from infolens._validation import check_array, check_int, check_positive_real
-from infolens.exceptions import InsufficientSamplesError, InvalidInputError
+from infolens.exceptions import (
+    InsufficientSamplesError,
+    InvalidInputError,
+    InvalidParameterError,
+)
 
 #: Rows per block in the blocked (O(block x n) memory) sums of HSIC and CS-QMI.
 BLOCK_SIZE = 1024
@@ -140,11 +144,37 @@ def _median_heuristic(xa: FloatArray, *, name: str) -> float:
     return sigma
 
 
+#: Largest magnitude of a coordinate for which every squared distance stays finite in float64.
+MAX_MAGNITUDE = 1e150
+#: Smallest kernel width whose square is a normal float64 (``sigma**2 >= 1e-300``).
+MIN_SIGMA = 1e-150
+
+
 def resolve_sigma(sigma: object, xa: FloatArray, *, param: str, data: str, owner: str) -> float:
-    """Return ``sigma`` checked as a positive finite float, or the median heuristic if ``None``."""
-    if sigma is None:
-        return _median_heuristic(xa, name=data)
-    return check_positive_real(sigma, name=param, owner=owner)
+    """Return ``sigma`` checked as a positive finite float, or the median heuristic if ``None``.
+
+    Raises a clear error, instead of a NaN Gram matrix, when the data are too large for their
+    squared distances or the width too small for its square to be represented in float64.
+    """
+    magnitude = float(np.abs(xa).max()) * math.sqrt(xa.shape[1]) if xa.size else 0.0
+    if magnitude > MAX_MAGNITUDE:
+        raise InvalidInputError(
+            f"Input {data} of {owner} has values up to {magnitude:.3g} (times sqrt(dim)): their "
+            f"squared distances overflow float64 (at most {MAX_MAGNITUDE:g} is supported). "
+            "Rescale the data (with the median heuristic the kernel measures do not depend on "
+            "a common rescaling)."
+        )
+    width = _median_heuristic(xa, name=data) if sigma is None else None
+    if width is None:
+        width = check_positive_real(sigma, name=param, owner=owner)
+    if width < MIN_SIGMA:
+        where = "the median heuristic gives" if sigma is None else "got"
+        raise InvalidParameterError(
+            f"The '{param}' parameter of {owner} must be at least {MIN_SIGMA:g} (its square must "
+            f"be a normal float64 for exp(-d^2 / (2 {param}^2))); {where} {width!r}. Rescale the "
+            "data or choose a larger width."
+        )
+    return width
 
 
 def sigma_from_dimension_scaled(sigma: float, dim: int) -> float:
