@@ -22,7 +22,7 @@ Older spellings (``--rng``, ``--output``, ``--workers``, ``--methods``) still wo
 
 import ast
 import json
-import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -113,15 +113,18 @@ def _tuples(value: Any) -> Any:
     return value
 
 
-def parse_params(items: list[str], *, option: str = "--param") -> dict[str, Any]:
+def parse_params(
+    items: list[str], *, option: str = "--param", reserved: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Parse repeated ``--param name=value`` options into keyword arguments.
 
-    Each value is read by :func:`parse_literal`.
+    Each value is read by :func:`parse_literal`. ``reserved`` maps the names a command sets
+    with its own options to those options (``{"rng": "--seed"}``): they are refused here.
 
     Raises
     ------
     InvalidParameterError
-        If an item is not ``name=value`` or a name is given twice.
+        If an item is not ``name=value``, a name is given twice or a name is reserved.
 
     Examples
     --------
@@ -139,6 +142,9 @@ def parse_params(items: list[str], *, option: str = "--param") -> dict[str, Any]
         if name in params:
             raise InvalidParameterError(f"Parameter {name!r} is given more than once.")
         params[name] = parse_literal(text)
+    for name, own in (reserved or {}).items():
+        if name in params:
+            raise InvalidParameterError(f"Give {name} with {own}, not with {option}.")
     return params
 
 
@@ -225,14 +231,6 @@ def format_bytes(n_bytes: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def physical_memory() -> int | None:
-    """Return the machine's physical memory in bytes, or ``None`` where it cannot be read."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
 def _check_jobs(value: int | None) -> int | None:
     if value is not None and value != -1 and value < 1:
         raise typer.BadParameter(f"must be -1 (all cores) or an int >= 1; got {value}.")
@@ -292,6 +290,5 @@ __all__ = [
     "parse_literal",
     "parse_params",
     "parse_seeds",
-    "physical_memory",
     "seed_ranges",
 ]

@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from infolens._limits import physical_memory
 from infolens.benchmark import get_task, run, select_tasks
 from infolens.benchmark.report import summarize_cells, summarize_methods, write_report
 from infolens.benchmark.store import RunResult
@@ -31,7 +32,6 @@ from infolens.cli._options import (
     format_bytes,
     parse_params,
     parse_seeds,
-    physical_memory,
     seed_ranges,
 )
 from infolens.cli._output import (

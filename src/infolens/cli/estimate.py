@@ -166,10 +166,7 @@ def _estimator_options(
     ci: float | None = None,
 ) -> dict[str, Any]:
     """Return the keyword arguments of the estimate call."""
-    params = parse_params(items)
-    for name, option in _OWN_OPTIONS.items():
-        if name in params:
-            raise InvalidParameterError(f"Give {name} with {option}, not with --param.")
+    params = parse_params(items, reserved=_OWN_OPTIONS)
     if k is not None:
         if "k" in params:
             raise InvalidParameterError("k is given twice (-k and --param k=...); give it once.")

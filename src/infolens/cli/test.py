@@ -97,10 +97,7 @@ def independence(
         sources = [s for s in (x, y, given) if s is not None]
         if sum(split_source(s)[0] == STDIN for s in sources) > 1:
             raise InvalidParameterError("Only one of X, Y and Z may be '-' (standard input).")
-        params = parse_params(param or [])
-        for name, option in _OWN_OPTIONS.items():
-            if name in params:
-                raise InvalidParameterError(f"Give {name} with {option}, not with --param.")
+        params = parse_params(param or [], reserved=_OWN_OPTIONS)
         if jobs is not None:
             params["n_jobs"] = jobs
         data = [read_source(s, name=n, header=header) for s, n in zip(sources, "XYZ", strict=False)]
