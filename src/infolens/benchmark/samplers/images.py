@@ -8,7 +8,7 @@ injective, so I(image_x; image_y) equals the latent MI exactly. The inverse maps
 """
 
 from dataclasses import dataclass
-from typing import final
+from typing import ClassVar, final
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -41,9 +41,36 @@ def _uniform_latents(mi: float, dim: int, n: int, rng: RNGLike) -> tuple[FloatAr
     return np.asarray(ndtr(x)), np.asarray(ndtr(y))
 
 
+class _Images:
+    """Base of the image samplers: ``size`` × ``size`` images of X and Y, latent MI ``mi``."""
+
+    mi: float
+    size: int
+    _MIN_SIZE: ClassVar[int]
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        object.__setattr__(self, "mi", _check_mi(self.mi, owner))
+        object.__setattr__(self, "size", _check_size(self.size, owner, self._MIN_SIZE))
+
+    @property
+    def dim_x(self) -> int:
+        """Number of pixels of an image of ``X``."""
+        return self.size * self.size
+
+    @property
+    def dim_y(self) -> int:
+        """Number of pixels of an image of ``Y``."""
+        return self.size * self.size
+
+    def mutual_information(self) -> float:
+        """Return I(X; Y) = ``mi`` in nats (the latent MI; the image maps are injective)."""
+        return self.mi
+
+
 @final
 @dataclass(frozen=True, kw_only=True)
-class GaussianBlobs:
+class GaussianBlobs(_Images):
     """Pairs of ``size`` × ``size`` images of one Gaussian blob each, MI ``mi`` nats.
 
     The blob centre of each image is a 2-D latent ``u`` in (0, 1)², the normal CDF of a Gaussian
@@ -65,20 +92,7 @@ class GaussianBlobs:
 
     mi: float
     size: int = 16
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "mi", _check_mi(self.mi, "GaussianBlobs"))
-        object.__setattr__(self, "size", _check_size(self.size, "GaussianBlobs", 2))
-
-    @property
-    def dim_x(self) -> int:
-        """Number of pixels of an image of ``X``."""
-        return self.size * self.size
-
-    @property
-    def dim_y(self) -> int:
-        """Number of pixels of an image of ``Y``."""
-        return self.size * self.size
+    _MIN_SIZE: ClassVar[int] = 2
 
     def _grid(self) -> FloatArray:
         return (np.arange(self.size) + 0.5) / self.size
@@ -114,14 +128,10 @@ class GaussianBlobs:
         u, v = self.sample_latents(n, rng)
         return self.render(u), self.render(v)
 
-    def mutual_information(self) -> float:
-        """Return I(X; Y) = ``mi`` in nats (the latent MI; the image maps are injective)."""
-        return self.mi
-
 
 @final
 @dataclass(frozen=True, kw_only=True)
-class Rectangles:
+class Rectangles(_Images):
     """Pairs of ``size`` × ``size`` images of one axis-aligned rectangle each, MI ``mi`` nats.
 
     A 4-D latent ``u`` in (0, 1)⁴ (normal CDF of a Gaussian latent) gives the corners
@@ -144,20 +154,7 @@ class Rectangles:
     mi: float
     size: int = 32
     min_side: float = 2.0
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "mi", _check_mi(self.mi, "Rectangles"))
-        object.__setattr__(self, "size", _check_size(self.size, "Rectangles", 4))
-
-    @property
-    def dim_x(self) -> int:
-        """Number of pixels of an image of ``X``."""
-        return self.size * self.size
-
-    @property
-    def dim_y(self) -> int:
-        """Number of pixels of an image of ``Y``."""
-        return self.size * self.size
+    _MIN_SIZE: ClassVar[int] = 4
 
     def corners(self, latents: FloatArray) -> FloatArray:
         """Return ``(left, right, top, bottom)`` in pixels for latents ``(n, 4)`` in (0, 1)⁴."""
@@ -215,10 +212,6 @@ class Rectangles:
         """Draw ``n`` image pairs, two arrays of shape ``(n, size²)``."""
         u, v = self.sample_latents(n, rng)
         return self.render(self.corners(u)), self.render(self.corners(v))
-
-    def mutual_information(self) -> float:
-        """Return I(X; Y) = ``mi`` in nats (the latent MI; the image maps are injective)."""
-        return self.mi
 
 
 def gaussian_latent(uniform: FloatArray) -> FloatArray:
