@@ -150,3 +150,10 @@ def test_models_schedules_and_smoothing() -> None:
     assert np.abs(smoothed - np.sin(np.linspace(0, 3, 40))).max() < 0.15
     assert smooth([1.0, 2.0]) == [1.0, 2.0]
     assert set(REAL_REPRODUCTIONS) == {"lossy-mnist", "saxe-mnist", "noisy", "conditional"}
+
+
+def test_options_of_the_12_bit_reproductions_are_refused_not_ignored(tmp_path: Path) -> None:
+    with pytest.raises(InvalidParameterError, match="inputs='binary'"):
+        reproduce("noisy", inputs="binary", out=tmp_path)
+    with pytest.raises(InvalidParameterError, match="n_jobs=4"):
+        reproduce("conditional", n_jobs=4, out=tmp_path)

@@ -326,6 +326,12 @@ def reproduce(
     if name in REAL_REPRODUCTIONS:  # R5, R7-R9 (repro_real.py); epochs None: laptop size
         from infolens.infoplane.repro_real import reproduce_real
 
+        if inputs != "signed" or n_jobs not in (None, 1):  # never a silently ignored option
+            raise InvalidParameterError(
+                f"inputs and n_jobs (--inputs, --jobs) apply to the 12-bit reproductions; {name} "
+                f"has its own data and runs its seeds in one process. Got inputs={inputs!r}, "
+                f"n_jobs={n_jobs!r}."
+            )
         return reproduce_real(
             name, epochs=epochs, seeds=seeds, out=out, data=data, progress=progress
         )
