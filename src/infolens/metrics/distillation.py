@@ -75,6 +75,20 @@ def _cmi_from_sums(
     return ((counts / total) * centroid_entropy).sum() - entropy_sum / total
 
 
+def _class_labels(
+    labels: Any, logits: torch.Tensor, n_classes: int | None, owner: str
+) -> tuple[torch.Tensor, int]:
+    """Return the checked labels on the device of ``logits`` and the number of classes."""
+    labels_t = check_labels(labels, n_samples=logits.shape[0], owner=owner).to(logits.device)
+    k = (
+        int(labels_t.max()) + 1
+        if n_classes is None
+        else check_int(n_classes, name="n_classes", owner=owner)
+    )
+    check_label_range(labels_t, n_classes=k, owner=owner, name="labels")
+    return labels_t, k
+
+
 def class_centroids(
     logits: torch.Tensor, labels: torch.Tensor, *, n_classes: int | None = None
 ) -> torch.Tensor:
@@ -96,13 +110,7 @@ def class_centroids(
     """
     owner = "class_centroids"
     logits = _check_logits(logits, owner)
-    labels_t = check_labels(labels, n_samples=logits.shape[0], owner=owner).to(logits.device)
-    k = (
-        int(labels_t.max()) + 1
-        if n_classes is None
-        else check_int(n_classes, name="n_classes", owner=owner)
-    )
-    check_label_range(labels_t, n_classes=k, owner=owner, name="labels")
+    labels_t, k = _class_labels(labels, logits, n_classes, owner)
     sums, counts = _class_sums(F.softmax(logits, dim=1), labels_t, k)
     return sums / counts.clamp(min=1.0)[:, None]
 
@@ -129,13 +137,7 @@ def distillation_cmi(
     owner = "distillation_cmi"
     logits = _check_logits(logits, owner)
     check_finite(logits, name="logits", owner=owner)
-    labels_t = check_labels(labels, n_samples=logits.shape[0], owner=owner).to(logits.device)
-    k = (
-        int(labels_t.max()) + 1
-        if n_classes is None
-        else check_int(n_classes, name="n_classes", owner=owner)
-    )
-    check_label_range(labels_t, n_classes=k, owner=owner, name="labels")
+    labels_t, k = _class_labels(labels, logits, n_classes, owner)
     log_p = F.log_softmax(logits, dim=1)
     sums, counts = _class_sums(log_p.exp(), labels_t, k)
     return _cmi_from_sums(sums, counts, _entropy_rows(log_p).sum())
