@@ -7,8 +7,7 @@ import numpy as np
 
 from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_int, check_rng
-from infolens.benchmark.samplers.normal import _cholesky, _logdet, check_n
-from infolens.exceptions import InvalidParameterError
+from infolens.benchmark.samplers.normal import _check_covariance, _cholesky, _logdet, check_n
 
 
 def linear_model_covariance(mixing: ArrayLike) -> FloatArray:
@@ -50,15 +49,8 @@ class ConditionalMultinormal:
         for name in ("dim_x", "dim_y", "dim_z"):
             check_int(getattr(self, name), name=name, owner="ConditionalMultinormal")
         d = self.dim_x + self.dim_y + self.dim_z
-        cov = np.asarray(self.covariance, dtype=np.float64)
-        if cov.shape != (d, d) or not np.allclose(cov, cov.T):
-            raise InvalidParameterError(
-                f"The 'covariance' parameter of ConditionalMultinormal must be a symmetric "
-                f"({d}, {d}) matrix; got "
-                f"{'a non-symmetric matrix of ' if cov.shape == (d, d) else ''}shape {cov.shape}."
-            )
+        cov = _check_covariance(self.covariance, d, "ConditionalMultinormal")
         object.__setattr__(self, "covariance", cov)
-        _cholesky(cov)
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Draw ``n`` samples of ``(X, Y, Z)``."""

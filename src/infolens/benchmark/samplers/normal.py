@@ -29,6 +29,18 @@ def _cholesky(covariance: FloatArray) -> FloatArray:
     return factor
 
 
+def _check_covariance(covariance: object, d: int, owner: str) -> FloatArray:
+    """Return ``covariance`` as float64, refused unless a symmetric positive-definite (d, d)."""
+    cov = np.asarray(covariance, dtype=np.float64)
+    if cov.shape != (d, d) or not np.allclose(cov, cov.T):
+        raise InvalidParameterError(
+            f"The 'covariance' parameter of {owner} must be a symmetric ({d}, {d}) matrix; got "
+            f"{'a non-symmetric matrix of ' if cov.shape == (d, d) else ''}shape {cov.shape}."
+        )
+    _cholesky(cov)
+    return cov
+
+
 def check_n(n: object, owner: str, columns: int = 1) -> int:
     """Check a number of samples ``n``: an int >= 1 whose ``columns`` float64 columns fit in memory.
 
@@ -74,16 +86,8 @@ class SplitMultinormal:
     def __post_init__(self) -> None:
         check_int(self.dim_x, name="dim_x", owner="SplitMultinormal")
         check_int(self.dim_y, name="dim_y", owner="SplitMultinormal")
-        cov = np.asarray(self.covariance, dtype=np.float64)
-        d = self.dim_x + self.dim_y
-        if cov.shape != (d, d) or not np.allclose(cov, cov.T):
-            raise InvalidParameterError(
-                f"The 'covariance' parameter of SplitMultinormal must be a symmetric ({d}, {d}) "
-                f"matrix; got {'a non-symmetric matrix of ' if cov.shape == (d, d) else ''}"
-                f"shape {cov.shape}."
-            )
+        cov = _check_covariance(self.covariance, self.dim_x + self.dim_y, "SplitMultinormal")
         object.__setattr__(self, "covariance", cov)
-        _cholesky(cov)
 
     def sample(self, n: int, rng: RNGLike = None) -> tuple[FloatArray, FloatArray]:
         """Draw ``n`` samples, arrays of shapes ``(n, dim_x)`` and ``(n, dim_y)``."""
