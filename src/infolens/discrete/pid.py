@@ -9,10 +9,11 @@ Continuous data must be discretised first, for instance with
 :func:`pid_from_samples`.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import LinearConstraint, minimize
 from scipy.special import xlogy
 
 from infolens._typing import ArrayLike, FloatArray
@@ -282,15 +283,45 @@ def _broja_min_information(table: FloatArray) -> float:
         grad_q = np.log(np.maximum(q, tiny)) - np.log(np.maximum(q12, tiny))
         return value, grad_q.ravel()[support] @ basis
 
-    result = minimize(
-        objective,
-        np.zeros(len(moves)),
-        jac=True,
-        method="SLSQP",
-        constraints=[{"type": "ineq", "fun": lambda t: q0 + basis @ t, "jac": lambda t: basis}],
-        options={"ftol": 1e-15, "maxiter": 1000},
-    )
-    return min(_information_of(full(result.x)), _information_of(start))
+    def feasible(theta: FloatArray) -> bool:
+        raw = q0 + basis @ theta
+        return bool(np.isfinite(raw).all() and raw.min() >= -1e-12)
+
+    # The problem is convex, but SLSQP can stop early or leave the polytope (clipping would then
+    # break the marginals), depending on the order of the sources: restart it from its own
+    # solution, polish with an interior-point solve, and keep the best feasible point.
+    candidates = [_information_of(start)]  # the start is feasible: an upper bound of the min
+    theta = np.zeros(len(moves))
+    for _ in range(4):
+        result = minimize(
+            objective,
+            theta,
+            jac=True,
+            method="SLSQP",
+            constraints=[{"type": "ineq", "fun": lambda t: q0 + basis @ t, "jac": lambda t: basis}],
+            options={"ftol": 1e-15, "maxiter": 1000},
+        )
+        if not feasible(result.x):
+            break
+        value = _information_of(full(result.x))
+        improved = value < min(candidates) - 1e-13
+        candidates.append(value)
+        theta = result.x
+        if not improved:
+            break
+    with warnings.catch_warnings():  # at an optimum already, its quasi-Newton update says so
+        warnings.filterwarnings("ignore", message="delta_grad == 0.0", category=UserWarning)
+        result = minimize(
+            objective,
+            theta,
+            jac=True,
+            method="trust-constr",
+            constraints=[LinearConstraint(basis, -q0, np.inf)],
+            options={"gtol": 1e-12, "xtol": 1e-14, "maxiter": 3000},
+        )
+    if feasible(result.x):
+        candidates.append(_information_of(full(result.x)))
+    return min(candidates)
 
 
 def _information_of(q: FloatArray) -> float:
