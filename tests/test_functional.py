@@ -195,13 +195,16 @@ def test_params_are_recorded_and_forwarded(xy: tuple[np.ndarray, np.ndarray]) ->
         ),
         (
             lambda: infolens.mutual_information(
-                [0.1, 0.2, 0.3], [1, 2, 3.5], method="gaussian", rng="abc"
+                [0.1, 0.2, 0.3],
+                [1, 2, 3.5],
+                method="gaussian",
+                rng="abc",  # type: ignore[arg-type]
             ),
             ValueError,
             "rng must be an int seed, a numpy.random.Generator or None; got str ('abc').",
         ),
         (
-            lambda: infolens.entropy([1.0], units="bytes"),
+            lambda: infolens.entropy([1.0], units="bytes"),  # type: ignore[arg-type]
             ValueError,
             "Unknown units 'bytes'. Available: 'bits', 'nats'.",
         ),
