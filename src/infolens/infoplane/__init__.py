@@ -15,7 +15,10 @@ from infolens.infoplane._base import (
     LayerInformation,
     make_identity,
 )
+from infolens.infoplane.conditional import ConditionalInformation, select_sigmas
 from infolens.infoplane.curves import compression, seed_mean_curves
+from infolens.infoplane.idx import load_mnist
+from infolens.infoplane.lossy import LossyCompression
 from infolens.infoplane.measures import (
     AdaptiveBinning,
     FixedBinning,
@@ -24,6 +27,7 @@ from infolens.infoplane.measures import (
     KNNEntropy,
     RangeBinning,
 )
+from infolens.infoplane.noisy import GaussianNoise, SamplePropagation, sample_propagation
 from infolens.infoplane.posthoc import (
     SavedActivations,
     estimate_layers,
@@ -64,17 +68,21 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "LAYER_ESTIMATORS",
     "AdaptiveBinning",
+    "ConditionalInformation",
     "FittableLayerEstimator",
     "FixedBinning",
+    "GaussianNoise",
     "GaussianNoiseBound",
     "InformationPlane",
     "KDEBound",
     "KNNEntropy",
     "LayerEstimator",
     "LayerInformation",
+    "LossyCompression",
     "PlaneRecord",
     "PlaneStore",
     "RangeBinning",
+    "SamplePropagation",
     "SavedActivations",
     "available_layer_estimators",
     "compression",
@@ -84,10 +92,13 @@ __all__ = [
     "idnns_epochs",
     "layer_estimator",
     "load_activations",
+    "load_mnist",
     "make_identity",
     "register_layer_estimator",
     "reproduce",
     "resolve_schedule",
+    "sample_propagation",
     "saved_epochs",
     "seed_mean_curves",
+    "select_sigmas",
 ]
