@@ -50,10 +50,6 @@ from infolens.exceptions import InvalidParameterError, MissingExtraError
 SCHEDULERS = ("serial", "threads", "processes")
 CHUNK = 50
 """Permutations per unit of work (a Dask task)."""
-SERIAL_BELOW = 20_000
-"""Up to this many samples, surrogates run their neighbour search on one thread (unless
-``n_jobs`` is given): launching parallel kernels costs more than it saves there, and the
-result does not depend on ``n_jobs``."""
 _KNN_METHODS = frozenset({"ksg", "mixed_knn", "frenzel_pompe", "kl"})
 _OWNER = "independence_test"
 
@@ -264,9 +260,6 @@ def _prepare_information(
     """Return the estimator, its prepared data and the statistic of a permutation."""
     estimator = make_estimator(method, quantity, **params)
     arrays = [np.asarray(a) for a in data]
-    small = len(arrays[0]) <= SERIAL_BELOW
-    if small and "n_jobs" not in params and hasattr(estimator, "n_jobs"):
-        estimator = dataclasses.replace(estimator, n_jobs=1)  # type: ignore[type-var]
     if estimator.name in _KNN_METHODS:
         from infolens.estimators._knn import standardize_knn
 
@@ -326,8 +319,7 @@ def _z_neighbors(z: FloatArray, k_perm: int, n: int) -> IntArray:
             f"The 'k_perm' parameter of {_OWNER} must be smaller than the number of samples "
             f"({n}). Got {k_perm} instead."
         )
-    n_jobs = 1 if n <= SERIAL_BELOW else -1
-    _, neighbors = kth_neighbor(standardize_knn(z), k_perm, n_jobs=n_jobs)
+    _, neighbors = kth_neighbor(standardize_knn(z), k_perm, n_jobs=-1)
     return np.ascontiguousarray(np.column_stack([np.arange(n), neighbors]), dtype=np.intp)
 
 

@@ -92,9 +92,6 @@ DRIFT_SHARE = 0.5
 """... and, per unit of N/size, at least this share of the estimate's standard error."""
 MIN_PART_SIZE = 20
 """Smallest part a split may produce; splits with smaller parts are skipped."""
-SERIAL_PARTS = 5000
-"""Parts up to this size are estimated on one thread (kernel launches cost more than they save;
-``n_jobs`` never changes a k-NN result)."""
 N_BOOTSTRAP = 1000
 """Bootstrap replicates of the discrete estimators."""
 _BATCH = 128  # bootstrap replicates / jackknife rows evaluated at once
@@ -246,8 +243,6 @@ def subsampling_interval(
             f"samples (at least {SUBSAMPLING_SPLITS[0]} and {SUBSAMPLING_SPLITS[1]} disjoint "
             f"parts of {MIN_PART_SIZE} samples); got {n}."
         )
-    if n // splits[0] <= SERIAL_PARTS and getattr(estimator, "n_jobs", 1) != 1:
-        estimator = dataclasses.replace(estimator, n_jobs=1)  # type: ignore[type-var]
     compute = getattr(estimator, quantity)
     sizes, means, variances, dofs = [], [], [], []
     n_warnings = 0
