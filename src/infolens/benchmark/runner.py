@@ -61,8 +61,16 @@ class RunSpec:
 
 @contextlib.contextmanager
 def _peak_memory() -> Iterator[list[int | None]]:
-    """Trace the Python heap (numpy included) if no other thread is tracing; yield [peak]."""
+    """Trace the Python heap (numpy included) from the main thread only; yield [peak].
+
+    Never from a worker thread: starting or stopping tracemalloc while other threads allocate
+    without the GIL (numpy's sorts and copies do) crashes CPython before 3.12.9 / 3.13.2
+    (gh-128679); threaded runs therefore record no peak memory.
+    """
     box: list[int | None] = [None]
+    if threading.current_thread() is not threading.main_thread():
+        yield box
+        return
     if not _TRACE_LOCK.acquire(blocking=False) or tracemalloc.is_tracing():
         yield box
         return

@@ -120,8 +120,8 @@ class RunResult:
     wall_time : float or None
         Seconds spent in the estimator.
     peak_memory : int or None
-        Peak Python-heap bytes allocated by the estimator (tracemalloc), ``None`` when another
-        run in the same process was being traced at the same time.
+        Peak Python-heap bytes allocated by the estimator (tracemalloc), ``None`` for runs on a
+        worker thread (a threaded scheduler) or while another run was being traced.
     success : bool
         Whether the estimator returned a value.
     error : str or None
