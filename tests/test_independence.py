@@ -202,3 +202,9 @@ def test_mi_only_method_with_z_raises() -> None:
     x = np.random.default_rng(0).standard_normal(50)
     with pytest.raises(UnsupportedQuantityError, match="does not estimate conditional"):
         independence_test(x, x, x, method="ksg")
+
+
+def test_k_perm_without_z_is_refused_not_ignored() -> None:
+    x = np.random.default_rng(0).standard_normal(50)
+    with pytest.raises(InvalidParameterError, match="'k_perm' parameter .* only to a conditional"):
+        independence_test(x, x, method="gaussian", n_permutations=5, k_perm=3, rng=0)

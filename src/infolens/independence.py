@@ -421,7 +421,7 @@ def independence_test(
     method: str = "auto",
     n_permutations: int = 1000,
     rng: RNGLike = None,
-    k_perm: int = 5,
+    k_perm: int | None = None,
     scheduler: str | None = None,
     n_workers: int | None = None,
     **params: Any,
@@ -443,8 +443,9 @@ def independence_test(
         Number of surrogates (>= 1); the smallest possible p-value is ``1 / (1 + n)``.
     rng : int, numpy.random.Generator or None, default=None
         Source of the permutations; the same seed gives the same p-value under every scheduler.
-    k_perm : int, default=5
-        Neighbours in Z (besides the sample itself) among which ``x`` is permuted.
+    k_perm : int or None, default=None
+        Neighbours in Z (besides the sample itself) among which ``x`` is permuted; only with
+        ``z`` (``None``: 5). Giving it without ``z`` is an error, as it would be ignored.
     scheduler : {"serial", "threads", "processes"}, "tcp://host:port" or None, default=None
         Where the surrogates run: here (``None``/``"serial"``), or on a dask.distributed cluster
         (local threads or processes, or an existing scheduler), in chunks of :data:`CHUNK`.
@@ -479,6 +480,11 @@ def independence_test(
     True
     """
     n_perm = check_int(n_permutations, name="n_permutations", owner=_OWNER)
+    if z is None and k_perm is not None:
+        raise InvalidParameterError(
+            f"The 'k_perm' parameter of {_OWNER} applies only to a conditional test (with z); "
+            f"got k_perm={k_perm!r} without z."
+        )
     generator = check_rng(rng)
     scheduler = _check_scheduler(scheduler)
     if n_workers is not None:
@@ -496,8 +502,7 @@ def independence_test(
         quantity: Quantity = "mutual_information" if z is None else "conditional_mutual_information"
         data = [x, y] if z is None else [x, y, z]
         name = choose_method(quantity, data)[0] if method == "auto" else method
-        if z is not None:
-            k_perm = check_int(k_perm, name="k_perm", owner=_OWNER)
+        neighbours_in_z = check_int(5 if k_perm is None else k_perm, name="k_perm", owner=_OWNER)
         import infolens
 
         compute = getattr(infolens, quantity)
@@ -507,7 +512,7 @@ def independence_test(
         observed = compute(*data, method=name, rng=generator, **params)
         n = observed.n_samples
         if z is not None:
-            neighbors = _z_neighbors(check_array(z, name="z"), k_perm, n)
+            neighbors = _z_neighbors(check_array(z, name="z"), neighbours_in_z, n)
     statistic = _Statistic(function=function, n=n, neighbors=neighbors)
     value = function(None)  # the observed value on the same footing as the surrogates
     null = _null_distribution(statistic, n_perm, generator, scheduler, n_workers)
@@ -519,5 +524,5 @@ def independence_test(
         method=name,
         n_permutations=n_perm,
         permutation="global" if neighbors is None else "local",
-        k_perm=None if neighbors is None else k_perm,
+        k_perm=None if neighbors is None else neighbours_in_z,
     )

@@ -69,9 +69,14 @@ def independence(
         int, typer.Option("--permutations", "-n", min=1, help="Number of permutations.")
     ] = 1000,
     k_perm: Annotated[
-        int,
-        typer.Option("--k-perm", min=1, help="Z-neighbours of the local permutation (with -z)."),
-    ] = 5,
+        int | None,
+        typer.Option(
+            "--k-perm",
+            min=1,
+            help="Z-neighbours of the local permutation (only with --given; default 5).",
+            show_default=False,
+        ),
+    ] = None,
     units: UnitsOption = "nats",
     param: Annotated[
         list[str] | None,
