@@ -327,3 +327,19 @@ def test_duplicate_counts_equal_zero_radius_counts() -> None:
     tied = _knn.duplicate_counts(points) > 3
     rho, _ = kth_neighbor(points, 3, backend="kdtree", tied=tied)
     np.testing.assert_array_equal(rho, kth_neighbor(points, 3, backend="brute")[0])
+
+
+def test_heavily_tied_samples_found_by_the_one_column_precheck() -> None:
+    # Marks exactly the samples with more than k copies; None (nothing to mark) on continuous data.
+    from infolens.estimators._knn import _heavily_tied, duplicate_counts
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2000, 2))
+    assert _heavily_tied(x, 3) is None
+    for data in (np.round(x * 2) / 2, np.zeros((50, 3)), np.vstack([x[:100]] * 4), x[:, :1] * 0):
+        marked = _heavily_tied(data, 3)
+        assert marked is not None
+        np.testing.assert_array_equal(marked, duplicate_counts(data) > 3)
+    three_copies = np.vstack([x[:100]] * 3)  # each row 3 times: not more than k = 3
+    assert _heavily_tied(three_copies, 3) is None
+    assert not (duplicate_counts(three_copies) > 3).any()

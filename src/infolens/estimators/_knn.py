@@ -381,7 +381,7 @@ def neighbor_counts(
 
     if kind != "brute":
         # Samples with k or more exact duplicates have rho = 0: found by sorting, not searched.
-        tied = duplicate_counts(joint) > k if kind == "kdtree" else None
+        tied = _heavily_tied(joint, k) if kind == "kdtree" else None
         rho, _ = kth_neighbor(joint, k, n_jobs=n_jobs, backend=kind, tied=tied)
         counts = [
             count_within(space(m), rho, strict=True, n_jobs=n_jobs, backend=backend) for m in spaces
@@ -421,6 +421,19 @@ def neighbor_counts(
         for m in spaces
     ]
     return rho, counts
+
+
+def _heavily_tied(points: FloatArray, k: int) -> NDArray[np.bool_] | None:
+    """Mark the samples with more than ``k`` exact copies (themselves included), or ``None``.
+
+    Equal rows have equal first coordinates, so when no value of the first column occurs more
+    than ``k`` times (continuous data) no sample is marked, and the full row sort of
+    :func:`duplicate_counts` is skipped: one sort of one column instead of a sort of the rows.
+    """
+    first = np.sort(points[:, 0])
+    breaks = np.flatnonzero(first[1:] != first[:-1])
+    longest = int(np.diff(np.concatenate(([-1], breaks, [len(first) - 1]))).max())
+    return duplicate_counts(points) > k if longest > k else None
 
 
 def duplicate_counts(points: FloatArray) -> NDArray[np.float64]:
