@@ -451,6 +451,43 @@ class _CountModel:
         return total
 
 
+def bootstrap_replicates(
+    codes: Sequence[IntArray],
+    *,
+    corrected: bool = False,
+    n_bootstrap: int = N_BOOTSTRAP,
+    rng: RNGLike = None,
+) -> tuple[float, FloatArray]:
+    """Return a plug-in quantity of integer ``codes`` and its bootstrap replicates, in nats.
+
+    One code array gives the entropy, two the mutual information, three the conditional MI
+    given the third (Miller–Madow when ``corrected``). Each replicate is one resample of the
+    samples with replacement, drawn as a multinomial draw of the joint counts (the procedure
+    of :func:`bootstrap_interval`, without its jackknife).
+
+    Examples
+    --------
+    >>> value, replicates = bootstrap_replicates([np.array([0, 0, 1, 1])], rng=0)
+    >>> round(value, 6), replicates.shape, bool(replicates.max() <= value + 1e-12)
+    (0.693147, (1000,), True)
+    """
+    generator = check_rng(rng)
+    model = _CountModel([np.asarray(c) for c in codes], corrected)
+    observed = model.counts.astype(np.float64)
+    value = float(model.values(observed[None, :])[0])
+    replicates = np.concatenate(
+        [
+            model.values(
+                generator.multinomial(
+                    model.n, observed / model.n, size=min(_BATCH, n_bootstrap - start)
+                )
+            )
+            for start in range(0, n_bootstrap, _BATCH)
+        ]
+    )
+    return value, replicates
+
+
 def bootstrap_interval(
     estimate: Estimate,
     estimator: Estimator,

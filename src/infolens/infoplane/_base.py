@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from infolens._estimate import ConfidenceInterval
 from infolens._typing import FloatArray, IntArray, RNGLike, Units
 from infolens._units import check_units
 from infolens._validation import check_array
@@ -29,30 +30,44 @@ _SHORT_SEQUENCE = 8
 class LayerInformation:
     """I(X;T), I(T;Y) and I(X;T|Y) of one layer at one epoch, in ``units`` (nats by default).
 
+    ``i_xt_ci`` and ``i_ty_ci`` are confidence intervals of I(X;T) and I(T;Y), in the same
+    units, when the estimator was asked for them (e.g. ``FixedBinning(ci=0.95)``) and can give a
+    valid one; ``None`` otherwise. Each says how it was obtained (``method``) and what it covers
+    (see the estimator's documentation: the binning intervals are over the sampling of the probe
+    inputs, for a fixed network and fixed bins).
+
     Examples
     --------
     >>> info = LayerInformation(math.log(4.0), math.log(2.0), math.log(2.0))
-    >>> info.to("bits")
-    LayerInformation(i_xt=2.0, i_ty=1.0, i_xt_given_y=1.0, units='bits')
+    >>> bits = info.to("bits")
+    >>> bits.i_xt, bits.i_ty, bits.i_xt_given_y, bits.units, bits.i_xt_ci
+    (2.0, 1.0, 1.0, 'bits', None)
     """
 
     i_xt: float
     i_ty: float
     i_xt_given_y: float
     units: Units = "nats"
+    i_xt_ci: ConfidenceInterval | None = None
+    i_ty_ci: ConfidenceInterval | None = None
 
     def to(self, units: Units) -> "LayerInformation":
-        """Return the same information in ``units`` (``"nats"`` or ``"bits"``)."""
+        """Return the same information (and intervals) in ``units`` (``"nats"`` or ``"bits"``)."""
         target = check_units(units)
         if target == self.units:
             return self
+        xt, ty = (None if ci is None else ci.to(self.units, target) for ci in self.intervals())
         if target == "bits":  # x / ln 2: the division the pre-nats code did, bit for bit
             return LayerInformation(
-                self.i_xt / _LN2, self.i_ty / _LN2, self.i_xt_given_y / _LN2, "bits"
+                self.i_xt / _LN2, self.i_ty / _LN2, self.i_xt_given_y / _LN2, "bits", xt, ty
             )
         return LayerInformation(
-            self.i_xt * _LN2, self.i_ty * _LN2, self.i_xt_given_y * _LN2, "nats"
+            self.i_xt * _LN2, self.i_ty * _LN2, self.i_xt_given_y * _LN2, "nats", xt, ty
         )
+
+    def intervals(self) -> tuple[ConfidenceInterval | None, ConfidenceInterval | None]:
+        """Return ``(i_xt_ci, i_ty_ci)``."""
+        return self.i_xt_ci, self.i_ty_ci
 
 
 #: What :meth:`FittableLayerEstimator.fit` receives: the saved activations, one mapping

@@ -16,8 +16,15 @@ value is a property of the analyst's binning or noise, Saxe et al. 2018 App. C):
 * KDE estimators treat T = h + N(0, sigma^2 I) and return the Kolchinsky–Tracey pairwise-distance
   upper bound (``bound="upper"``) or the Bhattacharyya lower bound (``bound="lower"``);
 * the Gaussian and k-NN estimators add the same kind of analysis noise (stated in their config).
+
+Intervals (opt-in, ``ci=0.95`` on the binning estimators; the default ``ci=None`` costs
+nothing): I(X;T) and I(T;Y) get a **basic bootstrap** interval over the probe samples
+(:func:`binned_intervals`). It covers the plug-in value a fresh probe set of the same size,
+drawn from the same input distribution, would give *for this network and these bins*; it says
+nothing about the binning itself (which sets the value, Saxe et al. 2018) nor about seeds.
 """
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping
@@ -26,6 +33,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from infolens._estimate import ConfidenceInterval
 from infolens._typing import FloatArray, IntArray, RNGLike
 from infolens._validation import check_choice, check_int, check_positive_real, check_rng
 from infolens.estimators._discrete import encode, entropy_of_codes
@@ -50,12 +58,111 @@ def _row_codes(bins: IntArray) -> IntArray:
     return encode(bins)
 
 
+#: A binning interval is withheld (``None``) when more than this share of the probe samples are
+#: alone in their cell (their bin for I(X;T), their bin and label for I(T;Y)): the plug-in is
+#: then biased by more than a bootstrap can see. Measured 95 % coverage (150 repetitions):
+#: 0.95 / 0.87 (I(X;T) / I(T;Y)) at 0.2 % singletons, 0.87 / 0.61 at 5 %, 0.69 / 0.23 at 17 %.
+MAX_SINGLETON_SHARE = 0.05
+
+
+def _basic_bootstrap(
+    codes: list[IntArray], level: float, rng: np.random.Generator
+) -> ConfidenceInterval:
+    """Return the basic (reverse-percentile) bootstrap interval of a plug-in of ``codes``."""
+    from infolens.uncertainty import bootstrap_replicates
+
+    value, replicates = bootstrap_replicates(codes, rng=rng)
+    below, above = np.quantile(replicates, [(1.0 - level) / 2, (1.0 + level) / 2])
+    return ConfidenceInterval(  # entropies and MI are >= 0: clipping keeps the coverage
+        low=max(float(2.0 * value - above), 0.0),
+        high=max(float(2.0 * value - below), 0.0),
+        level=level,
+        method="basic_bootstrap",
+        standard_error=float(replicates.std(ddof=1)),
+    )
+
+
+def _singleton_share(codes: IntArray) -> float:
+    counts = np.unique(codes, return_counts=True)[1]
+    return float((counts == 1).sum()) / len(codes)
+
+
+def binned_intervals(
+    t: IntArray, y: IntArray, level: float, rng: RNGLike = None
+) -> tuple[ConfidenceInterval | None, ConfidenceInterval | None]:
+    """Bootstrap intervals of I(X;T) = H(T) and I(T;Y) from bin codes ``t`` and labels ``y``.
+
+    The probe samples are resampled with replacement (1000 times, as multinomial draws of the
+    counts, :func:`infolens.uncertainty.bootstrap_replicates`); the bins stay those of the full
+    probe set. The interval is the *basic* bootstrap one, ``[2 v - q_high, 2 v - q_low]``, whose
+    centre moves by the bootstrap estimate of the plug-in's bias, so it may exclude the plug-in
+    value ``v`` itself when that bias exceeds the sampling spread; it is clipped at 0. (The BCa
+    percentiles are not used: when the bias is a few standard errors, as is typical here, BCa
+    collapses onto the largest replicates.)
+
+    Assumptions: the probe inputs are an i.i.d. sample of the input distribution, the network is
+    fixed, and the bins are well sampled; a quantity whose cells hold more than
+    :data:`MAX_SINGLETON_SHARE` singletons gets ``None``. When the probe set is the whole input
+    population (e.g. all 4096 patterns of the 12-bit task) there is no sampling error, and the
+    interval answers the hypothetical "what if the probe set were a sample".
+
+    Returns
+    -------
+    (ConfidenceInterval or None, ConfidenceInterval or None)
+        The intervals of I(X;T) and I(T;Y), in nats.
+
+    Examples
+    --------
+    >>> t, y = np.repeat([0, 1, 2, 3], [400, 300, 200, 100]), np.tile([0, 1], 500)
+    >>> xt, ty = binned_intervals(t, y, 0.95, rng=0)
+    >>> h_t = -sum(p * math.log(p) for p in (0.4, 0.3, 0.2, 0.1))  # the plug-in value
+    >>> bool(xt.low < h_t < xt.high), xt.method, round(ty.low, 6)  # MI >= 0: clipped at 0
+    (True, 'basic_bootstrap', 0.0)
+    """
+    generator = check_rng(rng)
+    joint = t * (int(y.max()) + 1) + y
+    xt = (
+        _basic_bootstrap([t], level, generator)
+        if _singleton_share(t) <= MAX_SINGLETON_SHARE
+        else None
+    )
+    ty = (
+        _basic_bootstrap([t, y], level, generator)
+        if _singleton_share(joint) <= MAX_SINGLETON_SHARE
+        else None
+    )
+    return xt, ty
+
+
 def _binned_information(bins: IntArray, y: IntArray) -> LayerInformation:
     t = _row_codes(bins)
     h_t = entropy_of_codes(t, miller_madow=False)
     h_y = entropy_of_codes(y, miller_madow=False)
     h_ty = entropy_of_codes(t * (int(y.max()) + 1) + y, miller_madow=False)
     return LayerInformation(i_xt=h_t, i_ty=h_t + h_y - h_ty, i_xt_given_y=h_ty - h_y)
+
+
+def _binned(bins: IntArray, y: IntArray, ci: float | None, rng: RNGLike) -> LayerInformation:
+    """Return the binned information, with its intervals when ``ci`` is a level."""
+    info = _binned_information(bins, y)
+    if ci is None:
+        return info
+    xt, ty = binned_intervals(_row_codes(bins), y, ci, rng)
+    return dataclasses.replace(info, i_xt_ci=xt, i_ty_ci=ty)
+
+
+def _check_ci(ci: object) -> float | None:
+    """Return ``ci`` checked as a confidence level in (0, 1), or None."""
+    if ci is None:
+        return None  # scipy (behind infolens.uncertainty) is imported only for intervals
+    from infolens.uncertainty import check_level
+
+    return check_level(ci)
+
+
+def _ci_param(ci: float | None) -> dict[str, float]:
+    """Return the identity parameter of an interval level: none without one (old ids kept)."""
+    return {} if ci is None else {"ci": ci}
 
 
 def labels_to_codes(labels: Any) -> IntArray:
@@ -92,8 +199,10 @@ class FixedBinning:
     name: ClassVar[str] = "fixed_binning"
     version: ClassVar[int] = 1
     edges: tuple[float, ...] = field(default_factory=lambda: tuple(np.linspace(-1, 1, 30)))
+    ci: float | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "ci", _check_ci(self.ci))
         edges = np.asarray(self.edges, dtype=float)
         if edges.ndim != 1 or edges.size < 2 or not np.all(np.diff(edges) > 0):
             raise InvalidParameterError(
@@ -103,16 +212,16 @@ class FixedBinning:
 
     def identity(self) -> str:
         """Return the versioned identity that keys this estimator's records."""
-        return make_identity(self.name, self.version, edges=self.edges)
+        return make_identity(self.name, self.version, edges=self.edges, **_ci_param(self.ci))
 
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
-        return {"estimator": self.name, **_edges_summary(self.edges)}
+        return {"estimator": self.name, **_edges_summary(self.edges), **_ci_param(self.ci)}
 
     def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
         """Return the layer's information in nats (inputs assumed distinct, see module doc)."""
         t, y = check_activations(t, y, owner="FixedBinning")
-        return _binned_information(np.digitize(t, np.asarray(self.edges)), y)
+        return _binned(np.digitize(t, np.asarray(self.edges)), y, self.ci, rng)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +231,7 @@ class RangeBinning:
     ``high=None`` means the maximum activity: post hoc, :meth:`fit` takes it over all saved
     epochs and all layers (``scope="global"``, Saxe et al.) or per layer (``scope="layer"``);
     applied directly (or online by the tracker) it is the maximum of the activations given.
+    ``ci`` asks for intervals, as for :class:`FixedBinning`.
     """
 
     name: ClassVar[str] = "range_binning"
@@ -130,8 +240,10 @@ class RangeBinning:
     low: float = 0.0
     high: float | None = None
     scope: Literal["global", "layer"] = "global"
+    ci: float | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "ci", _check_ci(self.ci))
         check_int(self.n_edges, name="n_edges", owner="RangeBinning", low=2)
         check_choice(self.scope, ("global", "layer"), name="scope")
 
@@ -144,6 +256,7 @@ class RangeBinning:
             low=self.low,
             high=self.high,
             scope=self.scope,
+            **_ci_param(self.ci),
         )
 
     def config(self) -> dict[str, Any]:
@@ -154,11 +267,14 @@ class RangeBinning:
             "low": self.low,
             "high": self.high,
             "scope": self.scope,
+            **_ci_param(self.ci),
         }
 
     def with_high(self, high: float) -> "RangeBinning":
         """Return a copy with the upper end of the range fixed."""
-        return RangeBinning(n_edges=self.n_edges, low=self.low, high=high, scope=self.scope)
+        return RangeBinning(
+            n_edges=self.n_edges, low=self.low, high=high, scope=self.scope, ci=self.ci
+        )
 
     def fit(self, activations: SavedEpochs) -> Mapping[str, LayerEstimator]:
         """Fix ``high`` from the saved activations (finite values only); nothing if it is set."""
@@ -182,7 +298,8 @@ class RangeBinning:
         high = float(t.max()) if self.high is None else self.high
         if high <= self.low:
             high = self.low + 1.0  # all activity at the lower edge: one bin
-        return _binned_information(np.digitize(t, np.linspace(self.low, high, self.n_edges)), y)
+        bins = np.digitize(t, np.linspace(self.low, high, self.n_edges))
+        return _binned(bins, y, self.ci, rng)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,24 +307,34 @@ class AdaptiveBinning:
     """Entropy-based adaptive binning (Chelombiev et al. 2019), per layer and epoch.
 
     Pool all units' activations, take the sorted unique values above ``low`` and place the edges
-    so that every bin holds the same number of unique activation levels.
+    so that every bin holds the same number of unique activation levels. ``ci`` asks for
+    intervals, as for :class:`FixedBinning` (the edges stay those of the full probe set).
     """
 
     name: ClassVar[str] = "adaptive_binning"
     version: ClassVar[int] = 1
     n_bins: int = 30
     low: float = -1.000001
+    ci: float | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "ci", _check_ci(self.ci))
         check_int(self.n_bins, name="n_bins", owner="AdaptiveBinning")
 
     def identity(self) -> str:
         """Return the versioned identity that keys this estimator's records."""
-        return make_identity(self.name, self.version, n_bins=self.n_bins, low=self.low)
+        return make_identity(
+            self.name, self.version, n_bins=self.n_bins, low=self.low, **_ci_param(self.ci)
+        )
 
     def config(self) -> dict[str, Any]:
         """Return the estimator and its assumptions, as recorded beside every value."""
-        return {"estimator": self.name, "n_bins": self.n_bins, "low": self.low}
+        return {
+            "estimator": self.name,
+            "n_bins": self.n_bins,
+            "low": self.low,
+            **_ci_param(self.ci),
+        }
 
     def edges(self, t: FloatArray) -> FloatArray:
         """Return the adaptive edges of one layer's activations."""
@@ -221,7 +348,7 @@ class AdaptiveBinning:
     def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
         """Return the layer's information in nats (inputs assumed distinct, see module doc)."""
         t, y = check_activations(t, y, owner="AdaptiveBinning")
-        return _binned_information(np.digitize(t, self.edges(t)), y)
+        return _binned(np.digitize(t, self.edges(t)), y, self.ci, rng)
 
 
 def _kde_mixture_term(t: FloatArray, scale: float) -> float:
@@ -380,6 +507,8 @@ __all__ = [
     "KNNEntropy",
     "LayerEstimator",
     "LayerInformation",
+    "MAX_SINGLETON_SHARE",
     "RangeBinning",
+    "binned_intervals",
     "labels_to_codes",
 ]

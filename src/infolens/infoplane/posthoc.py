@@ -174,6 +174,7 @@ def estimate_layers(
                 )
                 values: tuple[float | None, ...] = (None, None, None)
                 status = "nonfinite"
+                intervals: tuple[Any, Any] = (None, None)
             else:
                 try:
                     info = used.estimate(t, labels, rng=rng).to("nats")
@@ -182,6 +183,7 @@ def estimate_layers(
                         f"Layer {layer!r} at epoch {epoch} ({identity}): {err}"
                     ) from None
                 values, status = (info.i_xt, info.i_ty, info.i_xt_given_y), "ok"
+                intervals = (info.i_xt_ci, info.i_ty_ci)
             records.append(
                 PlaneRecord(
                     run_id=run_id,
@@ -196,6 +198,8 @@ def estimate_layers(
                     config=_describe(used, identity),
                     status=status,
                     units="nats",
+                    i_xt_ci=intervals[0],
+                    i_ty_ci=intervals[1],
                 )
             )
     return records
