@@ -13,7 +13,9 @@ from infolens.exceptions import InvalidInputError
 from infolens.infoplane._base import LayerEstimator, identity_of
 from infolens.infoplane.store import PlaneRecord
 
-#: Per layer: ``epochs``, ``i_xt``, ``i_xt_sd``, ``i_ty``, ``i_ty_sd`` arrays and ``n_seeds``.
+#: Per layer: ``epochs``, ``i_xt``, ``i_xt_sd``, ``i_ty``, ``i_ty_sd`` arrays and ``n_seeds``;
+#: with intervals, also ``i_xt_low``, ``i_xt_high``, ``i_ty_low``, ``i_ty_high`` (NaN where a
+#: point has none), ``ci_level`` and ``ci_method`` (see :func:`seed_mean_curves`).
 Curves: TypeAlias = dict[str, Any]
 _LN2 = math.log(2.0)
 
@@ -36,6 +38,13 @@ def seed_mean_curves(
 
     Each record is converted to ``units`` before averaging, so curves from records in nats and
     in bits (runs stored before nats) agree. Records flagged non-finite are left out.
+
+    When records carry intervals, a layer's curve also has ``i_xt_low`` / ``i_xt_high`` and
+    ``i_ty_low`` / ``i_ty_high``: at each epoch, the mean over seeds of the seeds' interval ends
+    (NaN unless every seed has one). Its width is the mean width, never less than what the
+    seed mean's own interval needs whatever the correlation between seeds (the standard
+    deviation of a mean is at most the mean of the standard deviations); ``ci_level`` and
+    ``ci_method`` say what the intervals are (None when the records mix several).
 
     Parameters
     ----------
@@ -92,7 +101,33 @@ def seed_mean_curves(
             "i_ty_sd": np.array([np.std(v) for v in ty]),
             "n_seeds": max(len(v) for v in xt),
             "units": target,
+            **_interval_curves([grouped[layer][e] for e in epochs], target),
         }
+    return curves
+
+
+def _interval_curves(points: Sequence[Sequence[PlaneRecord]], target: str) -> dict[str, Any]:
+    """Seed means of the interval ends per point (NaN unless every seed has an interval)."""
+    found = [
+        ci for group in points for r in group for ci in (r.i_xt_ci, r.i_ty_ci) if ci is not None
+    ]
+    if not found:
+        return {}
+    kinds = {(ci.level, ci.method) for ci in found}
+    level, method = next(iter(kinds)) if len(kinds) == 1 else (None, None)
+    curves: dict[str, Any] = {"ci_level": level, "ci_method": method}
+    for quantity in ("i_xt", "i_ty"):
+        low: list[float] = []
+        high: list[float] = []
+        for group in points:
+            given = [(getattr(r, f"{quantity}_ci"), r.units) for r in group]
+            if all(ci is not None for ci, _ in given):
+                low.append(float(np.mean([_in(ci.low, u, target) for ci, u in given])))
+                high.append(float(np.mean([_in(ci.high, u, target) for ci, u in given])))
+            else:
+                low.append(math.nan)
+                high.append(math.nan)
+        curves[f"{quantity}_low"], curves[f"{quantity}_high"] = np.array(low), np.array(high)
     return curves
 
 

@@ -5,7 +5,9 @@
 from a ``summary.json`` beside it, or none). Per estimator and run the report shows an
 interactive plane (hover a point for its layer, epoch and values; colour bar of the epoch;
 layer labels that never overlap), and I(X;T) and I(T;Y) over epochs side by side with the
-criteria's thresholds drawn.
+criteria's thresholds drawn. The over-epoch curves carry the seed mean ± sd band and, where the
+estimator gave per-point intervals (e.g. ``FixedBinning(ci=0.95)``), a bar per point; a caption
+under them says what each means.
 
 A criterion (a dict with ``"pass"``) may carry ``"threshold": {"quantity": "i_xt" | "i_ty",
 "value": bits, "layer": optional, "panel": optional}`` (or a list of them) to be drawn; the
@@ -219,10 +221,11 @@ def svg_plane(curves: Mapping[str, Curves], title: str) -> str:
             f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(c["i_xt"], c["i_ty"], strict=True)
         )
         parts.append(f'<polyline points="{path}" fill="none" stroke="#aaa" stroke-width="0.8"/>')
-        for e, a, b in zip(c["epochs"], c["i_xt"], c["i_ty"], strict=True):
+        for k, (e, a, b) in enumerate(zip(c["epochs"], c["i_xt"], c["i_ty"], strict=True)):
             tip = (
-                f"{layer_title(index, layer)}, epoch {int(e)}: I(X;T) = {a:.3f}, "
-                f"I(T;Y) = {b:.3f} {units}"
+                f"{layer_title(index, layer)}, epoch {int(e)}: I(X;T) = {a:.3f}"
+                f"{_interval_text(c, 'i_xt', k)}, I(T;Y) = {b:.3f}{_interval_text(c, 'i_ty', k)} "
+                f"{units}"
             )
             parts.append(
                 f'<circle class="pt" cx="{sx(a):.1f}" cy="{sy(b):.1f}" r="3.5" '
@@ -264,12 +267,60 @@ def svg_plane(curves: Mapping[str, Curves], title: str) -> str:
     return "\n".join(parts)
 
 
+def _interval_text(curve: Curves, quantity: str, k: int) -> str:
+    """Return `` [low, high]`` of point ``k`` when the curve has an interval there, else ``""``."""
+    low, high = curve.get(f"{quantity}_low"), curve.get(f"{quantity}_high")
+    if low is None or high is None or not (np.isfinite(low[k]) and np.isfinite(high[k])):
+        return ""
+    return f" [{float(low[k]):.3f}, {float(high[k]):.3f}]"
+
+
+def _has_intervals(curves: Mapping[str, Curves], quantity: str) -> bool:
+    return any(
+        np.isfinite(np.asarray(c.get(f"{quantity}_low", []), dtype=float)).any()
+        for c in curves.values()
+    )
+
+
+def _interval_kind(curves: Mapping[str, Curves]) -> str:
+    """Return e.g. ``"95 % basic bootstrap interval"`` (the words of the curves' intervals)."""
+    kinds = {(c.get("ci_level"), c.get("ci_method")) for c in curves.values() if "ci_level" in c}
+    level, method = next(iter(kinds)) if len(kinds) == 1 else (None, None)
+    if level is None or method is None:
+        return "interval"
+    return f"{float(level):.0%} {str(method).replace('_', ' ')} interval"
+
+
+def _caption(curves: Mapping[str, Curves], n_seeds: int) -> str:
+    """Return the caption of the over-epoch curves: what the band and the bars mean."""
+    band = (
+        f"Shaded band: seed mean ± standard deviation over the {n_seeds} seeds (spread over "
+        "training runs)."
+        if n_seeds > 1
+        else "One seed: no seed band."
+    )
+    if not (_has_intervals(curves, "i_xt") or _has_intervals(curves, "i_ty")):
+        return (
+            f"<p class='caption'>{band} This estimator gave no per-point intervals (binning "
+            "estimators give them with <code>ci=0.95</code>).</p>"
+        )
+    seeds = " (with several seeds: the mean of the seeds' interval ends)" if n_seeds > 1 else ""
+    return (
+        f"<p class='caption intervals'>{band} Bars (a hatched band on long runs): the "
+        f"estimator's {html.escape(_interval_kind(curves))} of each point{seeds}. It is over "
+        "the sampling of the probe inputs, for this network and these bins: it says nothing "
+        "about the bias the choice of bins brings, nor about other seeds. Points without a bar "
+        "have no valid interval (too many probe samples alone in their bin).</p>"
+    )
+
+
 _STYLE = """body{font-family:sans-serif;margin:24px;max-width:1400px;color:#222}
 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 table{border-collapse:collapse;margin:8px 0 16px} .ok{color:#060;font-weight:bold}
 .bad{color:#b00;font-weight:bold} .row{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}
 circle.pt:hover{stroke:black;stroke-width:2} code{font-size:12px} .layers{font-size:13px}
-h2{margin-top:32px;font-size:18px} img{max-width:100%}"""
+h2{margin-top:32px;font-size:18px} img{max-width:100%}
+.caption{font-size:13px;color:#444;max-width:1000px}"""
 
 
 def _panel_html(label: str, curves: Mapping[str, Curves], lines: Mapping[str, Any]) -> str:
@@ -277,11 +328,12 @@ def _panel_html(label: str, curves: Mapping[str, Curves], lines: Mapping[str, An
 
     images = []
     for quantity, name in (("i_xt", "I(X;T)"), ("i_ty", "I(T;Y)")):
+        bars = "; bars: per-point interval" if _has_intervals(curves, quantity) else ""
         fig, ax = plot_information_over_epochs(
             dict(curves),
             quantity=quantity,  # type: ignore[arg-type]
             thresholds=lines.get(quantity, []),
-            title=f"{name} over epochs (seed mean ± sd)",
+            title=f"{name} over epochs (seed mean ± sd{bars})",
         )
         images.append(
             f"<img alt='{name} over epochs, {html.escape(label)}' "
@@ -296,6 +348,7 @@ def _panel_html(label: str, curves: Mapping[str, Curves], lines: Mapping[str, An
         f"<h2>{html.escape(label)}</h2><p>{n_seeds} seed(s) averaged. Hover a point for its "
         f"layer, epoch and values.</p><div class='row'>{svg_plane(curves, label)}"
         f"<ul class='layers'>{names}</ul></div><div class='row'>{''.join(images)}</div>"
+        f"{_caption(curves, n_seeds)}"
     )
 
 

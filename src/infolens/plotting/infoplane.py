@@ -196,6 +196,29 @@ def plot_information_plane(
     return fig, ax
 
 
+#: Per-point intervals are drawn as bars up to this many points of a layer, as a band beyond.
+MAX_BARS = 60
+
+
+def _draw_intervals(ax: Any, x: Any, low: Any, high: Any, colour: Any, layer: str) -> None:
+    """Draw the per-point intervals ``[low, high]`` (NaN: none) of one layer."""
+    if low is None or high is None:
+        return
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    has = np.isfinite(low) & np.isfinite(high)
+    if not has.any():
+        return
+    if has.sum() <= MAX_BARS:
+        bars = ax.vlines(x[has], low[has], high[has], color=colour, lw=1.0, zorder=3)
+        ends = ax.scatter(np.concatenate([x[has], x[has]]), np.concatenate([low[has], high[has]]),
+                          marker="_", s=16, color=colour, lw=1.0, zorder=3)  # fmt: skip
+        ends.set_gid(f"interval-ends:{layer}")
+    else:
+        bars = ax.fill_between(x, low, high, where=has, facecolor="none", edgecolor=colour,
+                               hatch="////", lw=0.0, alpha=0.55, zorder=3)  # fmt: skip
+    bars.set_gid(f"interval:{layer}")
+
+
 def plot_information_over_epochs(
     data: Any,
     ax: Any = None,
@@ -207,6 +230,11 @@ def plot_information_over_epochs(
     units: Units = "bits",
 ) -> tuple[Any, Any]:
     """Draw I(X;T) or I(T;Y) of every layer over epochs (log axis), seed mean ± sd.
+
+    The shaded band is the seed mean ± the standard deviation over seeds. Where the curves
+    carry per-point intervals (``i_xt_low`` / ``i_xt_high``, from an estimator asked for them,
+    e.g. ``FixedBinning(ci=0.95)``), each point also gets a vertical bar from the low to the high
+    end (up to :data:`MAX_BARS` points per layer; a hatched band beyond), in the layer's colour.
 
     Parameters
     ----------
@@ -236,6 +264,12 @@ def plot_information_over_epochs(
     ...                                        thresholds=[{"value": 0.95, "label": "pass"}])
     >>> ax.get_ylabel(), len(ax.lines)
     ('I(T;Y) [bits]', 2)
+    >>> curves["fc1"].update(i_ty_low=np.array([0.9, np.nan, 0.8]), i_ty_high=np.full(3, 1.1))
+    >>> fig, ax = plot_information_over_epochs(curves, quantity="i_ty")
+    >>> [c.get_gid() for c in ax.collections]  # the bars of the two points that have one
+    ['interval:fc1', 'interval-ends:fc1']
+    >>> len(ax.collections[0].get_segments())
+    2
     """
     if quantity not in _QUANTITIES:
         raise InvalidParameterError(
@@ -254,6 +288,8 @@ def plot_information_over_epochs(
         sd = c.get(f"{quantity}_sd")
         if sd is not None:
             ax.fill_between(x, y - sd, y + sd, color=colours[layer], alpha=0.18, lw=0)
+        _draw_intervals(ax, x, c.get(f"{quantity}_low"), c.get(f"{quantity}_high"),
+                        colours[layer], layer)  # fmt: skip
     for line in thresholds:
         colour = colours.get(line.get("layer", ""), "0.25")
         ax.axhline(float(line["value"]), color=colour, ls="--", lw=0.9)
@@ -274,6 +310,7 @@ def plot_information_over_epochs(
 
 __all__ = [
     "LABEL_GAP",
+    "MAX_BARS",
     "layer_label_positions",
     "layer_title",
     "plot_information_over_epochs",
