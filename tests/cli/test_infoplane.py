@@ -166,3 +166,41 @@ def test_progress_off_a_terminal_is_a_line_per_quarter_with_an_eta() -> None:
     ]  # fmt: skip
     assert all(", ETA " in line for line in progress[1:-1])
     assert lines[-1] == "resuming: 3 epochs skipped"
+
+
+def test_the_size_hint_fits_the_reproduction(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from infolens.cli.infoplane import print_summary, size_hint
+
+    tishby = {"reproduction": "tishby", "epochs": 300, "seeds": 5}
+    assert size_hint(tishby) == "full size: --epochs 10000 --seeds 5"
+    assert size_hint(tishby | {"epochs": 10_000, "seeds": [0, 1]}) == (
+        "full size: --epochs 10000 --seeds 5"
+    )
+    assert size_hint(tishby | {"epochs": 10_000}) is None
+    assert size_hint({"reproduction": "lossy-mnist", "epochs": 5, "seeds": 3}) == (
+        "laptop size: omit --epochs (100)"
+    )
+    assert size_hint({"reproduction": "saxe-mnist", "epochs": 3000, "seeds": 1}) is None
+    summary = {
+        "description": "d",
+        "criteria": {"c": {"pass": False, "x": 1.0}},
+        "passed": False,
+        "epochs": 5,
+        "seeds": 1,
+        "reproduction": "noisy",
+    }
+    buffer = io.StringIO()
+    print_summary(Console(file=buffer, width=200), summary, tmp_path / "report.html")
+    printed = " ".join(buffer.getvalue().split())
+    assert "some criteria fail (laptop size: omit --epochs (1500))" in printed
+    assert "Report:" not in printed  # no path to a report that does not exist
+    (tmp_path / "report.html").write_text("<html></html>")
+    buffer = io.StringIO()
+    print_summary(
+        Console(file=buffer, width=200), summary | {"passed": True}, tmp_path / "report.html"
+    )
+    assert f"Report: {tmp_path / 'report.html'}" in " ".join(buffer.getvalue().split())

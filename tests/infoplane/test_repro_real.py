@@ -13,10 +13,12 @@ from torch import nn
 from infolens.exceptions import InvalidInputError, InvalidParameterError
 from infolens.infoplane.idx import MNIST_FILES, write_idx
 from infolens.infoplane.repro_real import (
+    LOSSY_PANEL,
     REAL_REPRODUCTIONS,
     _capture,
     butakov_cnn,
     estimation_epochs,
+    layer_labels,
     reproduce_real,
     saxe_mlp,
     smooth,
@@ -35,14 +37,26 @@ def test_lossy_mnist_tiny_writes_criteria_and_resumes(tmp_path: Path) -> None:
     assert set(summary["criteria"]) == set(
         json.loads((tmp_path / "summary.json").read_text())["criteria"]
     )
-    curves = summary["curves_bits"]["CNN, lossy compression (X: 4, layers: PCA 4, KL k=5)"]
-    assert list(curves) == ["0", "1", "2", "3", "4"]  # the paper's 5 layers
+    curves = summary["curves_bits"][LOSSY_PANEL]
+    assert list(curves) == [  # the paper's 5 layers, labelled as the tracker's layers="auto"
+        "conv1 (LeakyReLU, 8x4x4)",
+        "conv2 (LeakyReLU, 16x2x2)",
+        "conv3 (LeakyReLU, 32x1x1)",
+        "fc1 (LeakyReLU, 32)",
+        "fc2 (LogSoftmax, 10)",
+    ]
     for c in curves.values():
         assert c["epochs"] == [0, 1, 3]
         assert all(math.isfinite(v) for v in c["i_xt"] + c["i_ty"] + c["i_xt_smoothed"])
         assert all(v <= math.log2(10) + 0.3 for v in c["i_ty"])  # I(T;Y) <= H(Y) (+ k-NN bias)
+        assert all(a >= b for a, b in zip(c["i_xt"], c["i_ty"], strict=True))  # Y - X - T
     criteria = summary["criteria"]
     assert criteria["per-epoch curves for 5 layers, all finite"]["pass"]
+    dpi = criteria["data processing: I(X;T) >= I(T;Y) in every layer, epoch and seed"]
+    assert dpi["pass"]
+    assert dpi["min_margin_bits"] >= 0
+    assert dpi["estimates"] == 15  # 5 layers x 3 epochs x 1 seed
+    assert set(dpi["conditional_clipped_to_0"]) == set(curves)
     synthetic = next(v for k, v in criteria.items() if k.startswith("synthetic"))
     assert set(synthetic["estimates_nats"]) == {"1.0", "2.5"}
     assert (tmp_path / "report.html").is_file()
@@ -61,6 +75,15 @@ def test_saxe_mnist_tiny_has_both_panels(tmp_path: Path) -> None:
         "relu, KDE upper, noise variance 0.1",
     }
     h_x = math.log2(600)  # the probe set: 599 digits
+    assert list(panels["relu, KDE upper, noise variance 0.1"]) == [
+        "fc1 (ReLU, 1024)",
+        "fc2 (ReLU, 20)",
+        "fc3 (ReLU, 20)",
+        "fc4 (ReLU, 20)",
+        "fc5 (Softmax, 10)",
+    ]
+    drops = summary["criteria"]["ReLU: no 20-unit layer compresses (every drop < 0.5 bit)"]
+    assert list(drops["drop_bits"]) == ["fc2 (ReLU, 20)", "fc3 (ReLU, 20)", "fc4 (ReLU, 20)"]
     for curves in panels.values():
         assert len(curves) == 5
         for c in curves.values():
@@ -75,7 +98,13 @@ def test_noisy_tiny_stays_below_h_x(tmp_path: Path) -> None:
     assert check["h_x_bits"] == 9.0  # 512 equally likely inputs
     assert check["pass"]
     assert 0 < check["max_single_bits"] < 9.0
-    assert len(next(iter(summary["curves_bits"].values()))) == 5  # the five noisy hidden layers
+    assert list(next(iter(summary["curves_bits"].values()))) == [  # the five noisy hidden layers
+        "0 (Tanh, 10)",
+        "2 (Tanh, 7)",
+        "4 (Tanh, 5)",
+        "6 (Tanh, 4)",
+        "8 (Tanh, 3)",
+    ]
 
 
 def test_conditional_tiny_reports_the_gap(tmp_path: Path) -> None:
@@ -84,7 +113,12 @@ def test_conditional_tiny_reports_the_gap(tmp_path: Path) -> None:
     assert checks["sigma selection monotone: I(X;Z_l) never increases with depth"]["pass"]
     first = next(iter(checks.values()))
     assert [c["n_train"] for c in first["per_config"]] == [60, 200]
+    page = (tmp_path / "report.html").read_text()  # the report the CLI points to
+    assert 'alt="I(X;Z|Y) and the generalisation gap" src="data:image/png;base64,' in page
+    assert "sigma selection monotone" in page  # the criteria table
+    assert (tmp_path / "gap.png").stat().st_size > 1000
     for config in first["per_config"]:
+        assert list(config["sigma"]) == ["fc1 (ReLU, 128)", "fc2 (ReLU, 64)", "fc3 (Softmax, 10)"]
         assert -1 <= config["gap"] <= 1
         assert all(math.isfinite(v) for v in config["i_xz_given_y_bits"].values())
 
@@ -140,6 +174,14 @@ def test_models_schedules_and_smoothing() -> None:
             32,
             10,
         ]
+    model, layers = butakov_cnn(8)
+    probe = torch.rand(9, 1, 8, 8)
+    state = torch.random.get_rng_state()
+    assert list(layer_labels(model, layers, probe).values())[-1] == "fc2 (LogSoftmax, 10)"
+    assert torch.equal(torch.random.get_rng_state(), state)  # the noise's draws are undone
+    assert not any(m._forward_hooks for m in model.modules())  # the tracker's hooks are gone
+    with pytest.raises(InvalidInputError, match="finds the layers"):
+        layer_labels(model, ["act1"], probe)
     mlp, names = saxe_mlp(64, "tanh")
     widths = [a.shape[1] for a in _capture(mlp, names, torch.zeros(2, 1, 8, 8)).values()]
     assert widths == [1024, 20, 20, 20, 10]

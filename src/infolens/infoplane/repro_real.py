@@ -23,6 +23,7 @@ settings.
 """
 
 import hashlib
+import io
 import json
 import math
 import time
@@ -35,6 +36,7 @@ import numpy as np
 
 from infolens._typing import FloatArray
 from infolens.exceptions import InvalidInputError
+from infolens.infoplane._base import LayerInformation
 from infolens.infoplane.curves import Curves, compression
 
 _LN2 = math.log(2.0)
@@ -154,59 +156,90 @@ def butakov_cnn(side: int, sigma: float = 1e-3) -> tuple[Any, list[str]]:
     Three blocks [Dropout 0.1, noise, Conv k3, MaxPool 2, LeakyReLU] with 1->8->16->32 channels
     (``padding="same"`` when the input is smaller than 28 pixels, as the paper's CIFAR variant,
     so that 8x8 digits reach 1x1), then noise, Linear to 32, LeakyReLU, noise, Linear to 10,
-    LogSoftmax. Layers tracked: the three blocks, the 32-unit layer and the log-probabilities.
+    LogSoftmax. Layers tracked: the three blocks' and the 32-unit layer's LeakyReLU and the
+    log-probabilities (``act1``-``act4``, ``log_softmax``), labelled by :func:`layer_labels`
+    as ``"conv1 (LeakyReLU, 8x4x4)"`` ... ``"fc2 (LogSoftmax, 10)"``.
     """
+    from collections import OrderedDict
+
     from torch import nn
 
     pad = 1 if side < 28 else 0
-    blocks: list[nn.Module] = []
+    modules: OrderedDict[str, nn.Module] = OrderedDict()
     size, channels = side, 1
-    for out in (8, 16, 32):
-        blocks.append(
-            nn.Sequential(
-                nn.Dropout(0.1),
-                relative_noise_module(sigma),
-                nn.Conv2d(channels, out, 3, padding=pad),
-                nn.MaxPool2d(2),
-                nn.LeakyReLU(),
-            )
-        )
+    for i, out in enumerate((8, 16, 32), start=1):
+        modules[f"dropout{i}"] = nn.Dropout(0.1)
+        modules[f"noise{i}"] = relative_noise_module(sigma)
+        modules[f"conv{i}"] = nn.Conv2d(channels, out, 3, padding=pad)
+        modules[f"pool{i}"] = nn.MaxPool2d(2)
+        modules[f"act{i}"] = nn.LeakyReLU()
         size = (size + 2 * pad - 2) // 2
         channels = out
-    flat = channels * size * size
-    model = nn.Sequential(
-        *blocks,
-        nn.Sequential(
-            nn.Flatten(), relative_noise_module(sigma), nn.Linear(flat, 32), nn.LeakyReLU()
-        ),
-        nn.Sequential(relative_noise_module(sigma), nn.Linear(32, 10), nn.LogSoftmax(dim=1)),
-    )
-    return model, ["0", "1", "2", "3", "4"]
+    modules["flatten"] = nn.Flatten()
+    modules["noise4"] = relative_noise_module(sigma)
+    modules["fc1"] = nn.Linear(channels * size * size, 32)
+    modules["act4"] = nn.LeakyReLU()
+    modules["noise5"] = relative_noise_module(sigma)
+    modules["fc2"] = nn.Linear(32, 10)
+    modules["log_softmax"] = nn.LogSoftmax(dim=1)
+    return nn.Sequential(modules), ["act1", "act2", "act3", "act4", "log_softmax"]
 
 
 def saxe_mlp(d_in: int, activation: str) -> tuple[Any, list[str]]:
     """Return ``d_in``-1024-20-20-20-10 (Saxe et al.'s MNIST network) and its 5 layer names.
 
     Weights are Glorot-uniform and biases zero, as Keras' defaults in Saxe et al.'s notebook.
+    Modules ``fc1``-``fc5`` with activations ``act1``-``act4`` and ``softmax`` (the layers).
     """
+    from collections import OrderedDict
+
     from torch import nn
 
     act = {"tanh": nn.Tanh, "relu": nn.ReLU}[activation]
     widths = (d_in, 1024, 20, 20, 20)
-    layers: list[nn.Module] = [nn.Flatten()]
-    for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
-        layers += [nn.Linear(fan_in, fan_out), act()]
-    layers += [nn.Linear(20, 10), nn.Softmax(dim=1)]
-    for layer in layers:  # Keras' default (Saxe et al.'s code): Glorot uniform, zero bias
+    modules: OrderedDict[str, nn.Module] = OrderedDict(flatten=nn.Flatten())
+    for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:], strict=True), start=1):
+        modules[f"fc{i}"], modules[f"act{i}"] = nn.Linear(fan_in, fan_out), act()
+    modules["fc5"], modules["softmax"] = nn.Linear(20, 10), nn.Softmax(dim=1)
+    for layer in modules.values():  # Keras' default (Saxe et al.'s code): Glorot uniform, zero bias
         if isinstance(layer, nn.Linear):
             nn.init.xavier_uniform_(layer.weight)
             nn.init.zeros_(layer.bias)
-    model = nn.Sequential(*layers)
-    return model, [str(i) for i in range(2, len(layers), 2)] + [str(len(layers) - 1)]
+    return nn.Sequential(modules), ["act1", "act2", "act3", "act4", "softmax"]
 
 
-def _capture(model: Any, names: Sequence[str], inputs: Any) -> dict[str, FloatArray]:
-    """Return the outputs of the named modules on ``inputs`` (eval, no grad) as float64 rows."""
+def layer_labels(model: Any, names: Sequence[str], inputs: Any) -> dict[str, str]:
+    """Return the tracker's human label of each named layer (``layers="auto"``).
+
+    E.g. ``{"act1": "fc1 (Tanh, 1024)"}``: the labels of criteria, plots and records alike.
+
+    One forward pass of a few rows of ``inputs`` (in eval mode; the global torch RNG state is
+    restored, so a seeded run draws the same numbers as without it). ``names`` must be the
+    layers that ``layers="auto"`` finds, in order; anything else is a bug here, raised.
+    """
+    from infolens.infoplane.tracker import InformationPlane
+
+    torch = _torch()
+    with torch.random.fork_rng(devices=[]):
+        plane = InformationPlane(
+            model, inputs=inputs, labels=np.zeros(len(inputs), dtype=np.intp), estimators=[]
+        )
+        plane.close()
+    found = plane.layer_labels
+    if list(found) != list(names):
+        raise InvalidInputError(
+            f"layers='auto' finds the layers {list(found)} of this model, not {list(names)}."
+        )
+    return dict(found)
+
+
+def _capture(
+    model: Any, names: Sequence[str] | dict[str, str], inputs: Any
+) -> dict[str, FloatArray]:
+    """Return the outputs of the named modules on ``inputs`` (eval, no grad) as float64 rows.
+
+    Keyed by name, or by label when ``names`` maps names to labels (:func:`layer_labels`).
+    """
     torch = _torch()
     modules = dict(model.named_modules())
     got: dict[str, Any] = {}
@@ -231,7 +264,8 @@ def _capture(model: Any, names: Sequence[str], inputs: Any) -> dict[str, FloatAr
         model.train(was_training)
         for handle in handles:
             handle.remove()
-    return {k: np.asarray(v.reshape(len(v), -1).double().numpy()) for k, v in got.items()}
+    key = names if isinstance(names, dict) else {name: name for name in names}
+    return {key[k]: np.asarray(v.reshape(len(v), -1).double().numpy()) for k, v in got.items()}
 
 
 def _train_epoch(
@@ -287,6 +321,14 @@ def _tensors(images: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
     )
 
 
+#: The panel of ``lossy-mnist`` (its curves' key in the summary and the report).
+LOSSY_PANEL = "CNN, lossy compression v2 (X: 4, layers: PCA 4, k = 5)"
+
+
+def _information(terms: dict[str, Any]) -> LayerInformation:
+    return LayerInformation(terms["i_xt"], terms["i_ty"], terms["i_xt_given_y"])
+
+
 def run_lossy(settings: RealSettings, seed: int, data: str | Path | None) -> SeedResult:
     """R8 for one seed: train the CNN, estimate every scheduled epoch with lossy compression."""
     from infolens.infoplane.lossy import LossyCompression
@@ -295,7 +337,9 @@ def run_lossy(settings: RealSettings, seed: int, data: str | Path | None) -> See
     images = load_images(data, settings)
     x_train, y_train, x_test, y_test = _tensors(images)
     torch.manual_seed(seed)
-    model, layers = butakov_cnn(x_train.shape[-1])
+    model, names = butakov_cnn(x_train.shape[-1])
+    labels = layer_labels(model, names, x_test)
+    layers = list(labels.values())
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
     gen = torch.Generator().manual_seed(seed)
     estimator = LossyCompression.from_inputs(
@@ -306,13 +350,18 @@ def run_lossy(settings: RealSettings, seed: int, data: str | Path | None) -> See
         rng=seed,
     )
     panel = _empty_panel(layers)
+    diagnostics: dict[str, dict[str, list[Any]]] = {
+        layer: {"i_xt_given_y_raw": [], "i_xt_marginal": []} for layer in layers
+    }
     schedule = set(estimation_epochs(settings.epochs, settings.points))
     for epoch in range(settings.epochs + 1):
         if epoch in schedule:
-            acts = _capture(model, layers, x_test)
+            acts = _capture(model, labels, x_test)
             for layer in layers:
-                info = estimator.estimate(acts[layer], images["y_test"], rng=seed * 100_003 + epoch)
-                _record(panel, layer, epoch, info)
+                terms = estimator.details(acts[layer], images["y_test"], rng=seed * 100_003 + epoch)
+                _record(panel, layer, epoch, _information(terms))
+                for key, values in diagnostics[layer].items():
+                    values.append(terms[key])
         if epoch < settings.epochs:
             _train_epoch(model, optimiser, x_train, y_train, settings.batch_size, gen, "nll_log")
     synthetic = lossy_synthetic_check(
@@ -321,7 +370,8 @@ def run_lossy(settings: RealSettings, seed: int, data: str | Path | None) -> See
         settings.get("synthetic_grid", (1.0, 2.5, 5.0, 10.0)),
     )
     return {
-        "panels": {"CNN, lossy compression (X: 4, layers: PCA 4, KL k=5)": panel},
+        "panels": {LOSSY_PANEL: panel},
+        "lossy_terms_nats": diagnostics,
         "train_accuracy": _accuracy(model, x_train, y_train),
         "test_accuracy": _accuracy(model, x_test, y_test),
         "synthetic": synthetic,
@@ -364,13 +414,15 @@ def run_saxe(settings: RealSettings, seed: int, data: str | Path | None) -> Seed
     schedule = set(estimation_epochs(settings.epochs, settings.points))
     for activation in ("tanh", "relu"):
         torch.manual_seed(seed)
-        model, layers = saxe_mlp(int(np.prod(x_train.shape[1:])), activation)
+        model, names = saxe_mlp(int(np.prod(x_train.shape[1:])), activation)
+        labels = layer_labels(model, names, x_test)
+        layers = list(labels.values())
         optimiser = torch.optim.SGD(model.parameters(), lr=settings.learning_rate)
         gen = torch.Generator().manual_seed(seed)
         panel = _empty_panel(layers)
         for epoch in range(settings.epochs + 1):
             if epoch in schedule:
-                acts = _capture(model, layers, x_test)
+                acts = _capture(model, labels, x_test)
                 for layer in layers:
                     _record(panel, layer, epoch, estimator.estimate(acts[layer], images["y_test"]))
             if epoch < settings.epochs:
@@ -401,12 +453,13 @@ def run_noisy(settings: RealSettings, seed: int, data: str | Path | None) -> See
     x_probe, y_probe = x_all[probe], labels[probe]
     gen = torch.Generator().manual_seed(seed)
     model = TishbyNet("tanh", gen)
+    label_of = layer_labels(model, model.representation_layers, x_probe)
     hidden = model.representation_layers[:-1]
     beta = float(settings.get("beta", 0.1))
     noise = GaussianNoise(model, hidden, beta, generator=torch.Generator().manual_seed(seed + 1))
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
-    panel = _empty_panel(hidden)
-    separation: dict[str, list[float]] = {layer: [] for layer in hidden}
+    panel = _empty_panel([label_of[name] for name in hidden])
+    separation: dict[str, list[float]] = {label_of[name]: [] for name in hidden}
     schedule = set(estimation_epochs(settings.epochs, settings.points))
     try:
         for epoch in range(settings.epochs + 1):
@@ -419,10 +472,10 @@ def run_noisy(settings: RealSettings, seed: int, data: str | Path | None) -> See
                     n_conditional=settings.get("n_conditional", 8),
                     rng=seed * 100_003 + epoch,
                 )
-                for layer in hidden:
-                    _record(panel, layer, epoch, infos[layer])
-                    separation[layer].append(
-                        class_separation(noise.clean[layer].double().numpy(), y_probe)
+                for name in hidden:
+                    _record(panel, label_of[name], epoch, infos[name])
+                    separation[label_of[name]].append(
+                        class_separation(noise.clean[name].double().numpy(), y_probe)
                     )
             if epoch < settings.epochs:
                 _train_epoch(model, optimiser, x_train, y_train, settings.batch_size, gen, "prob")
@@ -457,24 +510,29 @@ def run_conditional(settings: RealSettings, seed: int, data: str | Path | None) 
         torch.manual_seed(seed)
         rows = torch.randperm(len(x_all), generator=torch.Generator().manual_seed(seed))[:n_train]
         x_train, y_train = x_all[rows], y_all[rows]
+        from collections import OrderedDict
+
         from torch import nn
 
         model = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(int(np.prod(x_all.shape[1:])), 128),
-            nn.ReLU(),
-            nn.Linear(128, 64),
-            nn.ReLU(),
-            nn.Linear(64, 10),
-            nn.Softmax(dim=1),
+            OrderedDict(
+                flatten=nn.Flatten(),
+                fc1=nn.Linear(int(np.prod(x_all.shape[1:])), 128),
+                act1=nn.ReLU(),
+                fc2=nn.Linear(128, 64),
+                act2=nn.ReLU(),
+                fc3=nn.Linear(64, 10),
+                softmax=nn.Softmax(dim=1),
+            )
         )
-        layers = ["2", "4", "6"]
+        labels = layer_labels(model, ["act1", "act2", "softmax"], x_train)
+        layers = list(labels.values())
         optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
         gen = torch.Generator().manual_seed(seed)
         for _ in range(settings.epochs):
             _train_epoch(model, optimiser, x_train, y_train, settings.batch_size, gen, "prob")
         n_eval = int(settings.get("n_eval", min(settings.get("train_sizes", (100,)))))
-        acts = _capture(model, layers, x_train[:n_eval])  # the same count for every size
+        acts = _capture(model, labels, x_train[:n_eval])  # the same count for every size
         y = y_train[:n_eval].numpy().astype(np.intp)
         picks = select_sigmas(acts, y)
         info = {
@@ -554,6 +612,35 @@ def _lossy_criteria(
             "last_bits": smoothed_ty[-1],
             "pass": smoothed_ty[-1] - smoothed_ty[0] >= 0.5,
         },
+        "data processing: I(X;T) >= I(T;Y) in every layer, epoch and seed": _lossy_dpi(results),
+    }
+
+
+def _lossy_dpi(results: Sequence[SeedResult]) -> dict[str, Any]:
+    """Check I(X;T) >= I(T;Y) everywhere; count clipped conditional terms and v1's breaches.
+
+    True by construction of LossyCompression v2 (a bug fails it).
+    """
+    margins: list[float] = []
+    clipped: dict[str, int] = {}
+    broken: dict[str, int] = {}
+    total = 0
+    for result in results:
+        for layer, row in result["panels"][LOSSY_PANEL].items():
+            margins += [a - b for a, b in zip(row["i_xt"], row["i_ty"], strict=True)]
+            terms = result["lossy_terms_nats"][layer]
+            raw, marginal = terms["i_xt_given_y_raw"], terms["i_xt_marginal"]
+            clipped[layer] = clipped.get(layer, 0) + sum(v < 0 for v in raw)
+            broken[layer] = broken.get(layer, 0) + sum(
+                m < ty for m, ty in zip(marginal, row["i_ty"], strict=True)
+            )
+            total += len(raw)
+    return {
+        "min_margin_bits": min(margins) / _LN2,
+        "estimates": total,
+        "conditional_clipped_to_0": clipped,
+        "version_1_below_i_ty": broken,
+        "pass": min(margins) >= 0.0,
     }
 
 
@@ -739,9 +826,16 @@ REAL_REPRODUCTIONS: dict[str, RealReproduction] = {
 }
 
 
+#: Raised when the stored seed results change meaning, so old ones are recomputed, not mixed
+#: in (2: the tracker's human layer labels; LossyCompression v2, the chain rule).
+RESULT_FORMAT = 2
+
+
 def _settings_key(settings: RealSettings, data: str | Path | None) -> str:
     text = json.dumps(
-        {"settings": asdict(settings), "data": str(data)}, sort_keys=True, default=str
+        {"settings": asdict(settings), "data": str(data), "format": RESULT_FORMAT},
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -844,7 +938,11 @@ def reproduce_real(
                 for label, curves in panels.items()
             },
             "per_seed": [
-                {k: v for k, v in r.items() if k not in ("panels", "class_separation")}
+                {
+                    k: v
+                    for k, v in r.items()
+                    if k not in ("panels", "class_separation", "lossy_terms_nats")
+                }
                 for r in results
             ],
         }
@@ -853,8 +951,70 @@ def reproduce_real(
             from infolens.infoplane.report import write_report
 
             write_report(folder, spec.description, panels, summary)
+        elif name == "conditional":
+            write_gap_report(folder, summary)
         say(f"wrote {folder / 'summary.json'}")
         return summary
+
+
+def write_gap_report(folder: Path, summary: dict[str, Any]) -> Path:
+    """Write ``gap.png`` and ``report.html`` for ``conditional``: I(X;Z|Y) beside the gap.
+
+    Left: the sum over layers of I(X;Z_l|Y) against the generalisation gap, one point per
+    training size and seed; right: each layer's I(X;Z_l|Y) against the training-set size (seed
+    mean). Both in bits; the criteria table as in every report.
+    """
+    import base64
+    import html
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from infolens.infoplane.report import render_report
+
+    configs = [c for r in summary["per_seed"] for c in r["configs"]]
+    sizes = sorted({c["n_train"] for c in configs})
+    layers = list(configs[0]["i_xz_given_y_bits"])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for size, colour in zip(sizes, plt.cm.viridis(np.linspace(0, 0.9, len(sizes))), strict=True):
+        mine = [c for c in configs if c["n_train"] == size]
+        left.scatter(
+            [c["gap"] for c in mine],
+            [sum(c["i_xz_given_y_bits"].values()) for c in mine],
+            color=colour,
+            label=f"{size} training images",
+        )
+    left.set(xlabel="generalisation gap (train - test accuracy)", ylabel="sum_l I(X;Z_l|Y) [bits]")
+    left.legend(fontsize=8)
+    for layer in layers:
+        means = [
+            np.mean([c["i_xz_given_y_bits"][layer] for c in configs if c["n_train"] == size])
+            for size in sizes
+        ]
+        right.plot(sizes, means, marker="o", label=layer)
+    right.set(xscale="log", xlabel="training images", ylabel="I(X;Z_l|Y) [bits]")
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(folder / "gap.png", dpi=110)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    seeds = summary["seeds"]
+    intro = (
+        f"<p>{summary['epochs']} epochs, {seeds if isinstance(seeds, int) else len(seeds)} "
+        f"seed(s); {html.escape(str(summary['samples']))}. I(X;Z_l|Y) in bits on the same "
+        "number of training images for every size, sigma per layer by held-out likelihood "
+        "under monotonicity (docs/infoplane_real.md).</p>"
+        f'<img alt="I(X;Z|Y) and the generalisation gap" '
+        f'src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+    )
+    path = folder / "report.html"
+    path.write_text(
+        render_report(summary["description"], {}, criteria=summary["criteria"], intro=intro)
+    )
+    return path
 
 
 def available_real() -> list[str]:
@@ -874,4 +1034,5 @@ __all__ = [
     "reproduce_real",
     "saxe_mlp",
     "smooth",
+    "write_gap_report",
 ]
