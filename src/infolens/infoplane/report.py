@@ -309,8 +309,10 @@ def _caption(curves: Mapping[str, Curves], n_seeds: int) -> str:
         f"<p class='caption intervals'>{band} Bars (a hatched band on long runs): the "
         f"estimator's {html.escape(_interval_kind(curves))} of each point{seeds}. It is over "
         "the sampling of the probe inputs, for this network and these bins: it says nothing "
-        "about the bias the choice of bins brings, nor about other seeds. Points without a bar "
-        "have no valid interval (too many probe samples alone in their bin).</p>"
+        "about the bias the choice of bins brings, nor about other seeds. A bar can lie beside "
+        "its point: the interval corrects for the small-sample bias of the plug-in value (by "
+        "its bootstrap estimate), the point does not. Points without a bar have no valid "
+        "interval (too many probe samples alone in their bin).</p>"
     )
 
 
