@@ -304,8 +304,8 @@ class LossyCompression:
             conditional += weight * self._class_information(
                 self.inputs[members], codes[members], what
             )
-        i_ty = h_t - h_t_given_y
-        clipped = max(conditional, 0.0)
+        i_ty, conditional = float(h_t - h_t_given_y), float(conditional)
+        clipped = max(conditional, 0.0)  # the sum over classes, not each class's term
         out: dict[str, Any] = {
             "i_xt": i_ty + clipped,
             "i_ty": i_ty,
@@ -316,7 +316,7 @@ class LossyCompression:
         if marginal:
             h_x = self._entropy(self.inputs, "inputs")
             h_xt = self._entropy(np.hstack([self.inputs, codes]), "inputs and layer")
-            out["i_xt_marginal"] = h_x + h_t - h_xt
+            out["i_xt_marginal"] = float(h_x + h_t - h_xt)
         return out
 
 
