@@ -68,6 +68,11 @@ NARROW_WIDTH = 8
 DEFAULT_BINS = 30
 #: Rows of the probe set run once at construction, to find and check the layers.
 _TRIAL_ROWS = 8
+#: Share of the training time that tracking may add with the default ``epochs="auto"``.
+AUTO_OVERHEAD = 0.2
+#: Tracking that has cost less than this in all (seconds) is never thinned by a budget: short
+#: runs and tests capture every step, and the budget of a long run hardly changes.
+BUDGET_GRACE_S = 0.1
 _SKIPPED = (
     nn.Dropout,
     nn.Dropout1d,
@@ -222,9 +227,15 @@ class InformationPlane:
         :class:`~infolens.infoplane.LayerEstimator`) yields one record per layer and epoch,
         keyed by its ``identity()``; bins that leave activations outside their range warn once
         per layer with the fraction outside.
-    epochs : "every", iterable of int or None, default=None
-        Epochs at which :meth:`step` captures; ``"every"`` and None capture at every call. See
-        :func:`infolens.infoplane.resolve_schedule` for the papers' schedules.
+    epochs : "auto", "every", iterable of int or None, default="auto"
+        Epochs at which :meth:`step` captures. ``"auto"`` (the default schedule): every call,
+        thinned to keep tracking within ``AUTO_OVERHEAD`` (20 %) of the training time (or
+        ``max_overhead`` if given), so that the default estimators never slow a training down
+        by more than that, however cheap its epochs; which epochs are captured then depends on
+        the machine's speed (listed in :attr:`skipped`; a resumed run with a ``store`` fills
+        in none of them). ``"every"`` and None: every call, whatever it costs. An iterable:
+        those epochs (see :func:`infolens.infoplane.resolve_schedule` for the papers'
+        schedules), thinned only if ``max_overhead`` is given.
     store : PlaneStore or None, default=None
         Where records stream to (SQLite). Epochs already in the store are skipped.
     run_id, seed : str, int
@@ -241,11 +252,15 @@ class InformationPlane:
     n_epochs : int or None, default=None
         Length of the training, for the progress total (the ETA).
     max_overhead : float or None, default=None
-        If given, a scheduled capture is skipped (and listed in :attr:`skipped`) when the time
-        spent in :meth:`step` so far plus the cost of the last capture would exceed
-        ``max_overhead`` times the training time so far (the time between steps): tracking then
-        adds at most about that fraction to the training's wall time, whatever the estimators
-        cost (if captures cost about the same). The first capture always runs.
+        If given (or with ``epochs="auto"``, which uses ``AUTO_OVERHEAD``), a scheduled capture
+        is skipped (and listed in :attr:`skipped`) when the tracking cost so far
+        (:attr:`tracking_seconds`: building this object and all the time spent in
+        :meth:`step`) plus the cost of the cheapest capture so far would exceed
+        ``max_overhead`` times the training time so far (the time between steps) plus
+        ``BUDGET_GRACE_S``: tracking then adds at most about that fraction to the training's
+        wall time, whatever the estimators cost. The first capture always runs; its cost
+        includes loading the estimators' compiled kernels, hence the cheapest capture as the
+        forecast (an overshoot is at most one capture and is paid back by the next skips).
 
     Raises
     ------
@@ -274,7 +289,7 @@ class InformationPlane:
         inputs: torch.Tensor,
         labels: Any,
         estimators: Literal["auto"] | Sequence[LayerEstimator] = "auto",
-        epochs: Literal["every"] | Iterable[int] | None = None,
+        epochs: Literal["auto", "every"] | Iterable[int] | None = "auto",
         store: PlaneStore | None = None,
         run_id: str = "run",
         seed: int = 0,
@@ -284,6 +299,7 @@ class InformationPlane:
         n_epochs: int | None = None,
         max_overhead: float | None = None,
     ) -> None:
+        built = time.perf_counter()
         if not isinstance(inputs, torch.Tensor):
             raise InvalidDataTypeError(
                 f"inputs must be a torch.Tensor, got {_type_name(inputs)} (convert it with "
@@ -306,9 +322,18 @@ class InformationPlane:
         if max_overhead is not None:
             check_positive_real(max_overhead, name="max_overhead", owner="InformationPlane")
         self.max_overhead = max_overhead
-        #: Scheduled epochs skipped to keep within ``max_overhead``.
+        #: The share of the training time that captures may add (None: no limit).
+        self.budget = (
+            float(max_overhead)
+            if max_overhead is not None
+            else AUTO_OVERHEAD
+            if isinstance(epochs, str) and epochs == "auto"
+            else None
+        )
+        #: Scheduled epochs skipped to keep within the budget.
         self.skipped: list[int] = []
-        self._tracking_s = self._training_s = self._last_capture_s = 0.0
+        self._tracking_s = self._training_s = 0.0
+        self._cheapest_capture_s = math.inf
         self._returned: float | None = None
         self.activations_dir = None if activations_dir is None else Path(activations_dir)
         leaves = self._trial_pass()
@@ -356,21 +381,22 @@ class InformationPlane:
         self._captured: dict[str, object] = {}
         self._capturing = False
         self._warned: set[tuple[str, str]] = set()
-        self._steps = 0
+        self._steps = self._captures = 0
         self._estimated = False
         self._handles = [
             modules[name].register_forward_hook(self._hook(name)) for name in self.layers
         ]
+        self._tracking_s = time.perf_counter() - built  # the trial pass, compressing X, ...
 
     @staticmethod
     def _schedule(epochs: object) -> set[int] | None:
-        if epochs is None or epochs == "every":
+        if epochs is None or epochs in ("auto", "every"):
             return None
         if isinstance(epochs, str):
             raise InvalidParameterError(
-                f"The 'epochs' parameter of InformationPlane must be 'every', None or an iterable "
-                f"of epochs (e.g. idnns_epochs(n_epochs) for the log-spaced schedule). Got "
-                f"{epochs!r} instead."
+                "The 'epochs' parameter of InformationPlane must be 'auto', 'every', None or an "
+                "iterable of epochs (e.g. idnns_epochs(n_epochs) for the log-spaced schedule). "
+                f"Got {epochs!r} instead."
             )
         try:
             chosen = list(epochs)  # type: ignore[call-overload]
@@ -380,8 +406,8 @@ class InformationPlane:
             isinstance(e, int | np.integer) and not isinstance(e, bool) and e >= 0 for e in chosen
         ):
             raise InvalidParameterError(
-                "The 'epochs' parameter of InformationPlane must be 'every', None or an iterable "
-                f"of ints >= 0. Got {epochs!r} instead."
+                "The 'epochs' parameter of InformationPlane must be 'auto', 'every', None or an "
+                f"iterable of ints >= 0. Got {epochs!r} instead."
             )
         return {int(e) for e in chosen}
 
@@ -632,34 +658,39 @@ class InformationPlane:
         self._say(Progress("training", "training", epoch + 1, self.n_epochs))
         records: list[PlaneRecord] = []
         if self.epochs is None or epoch in self.epochs:
-            # would this capture (costing what the last one did) exceed the share?
-            over = (
-                self.max_overhead is not None
-                and self._tracking_s > 0
-                and self._tracking_s + self._last_capture_s > self.max_overhead * self._training_s
-            )
-            if over:
+            if self._over_budget():
                 if not self.skipped:
                     self._say(
                         Progress(
                             "note",
                             "overhead",
-                            message=f"max_overhead={self.max_overhead:g}: epoch {epoch} and "
-                            f"others are skipped while tracking ({self._tracking_s:.1f} s so "
+                            message=f"budget {self.budget:g} of the training time: epoch {epoch} "
+                            f"and others are skipped while tracking ({self._tracking_s:.1f} s so "
                             f"far) exceeds that share of training ({self._training_s:.1f} s)",
                         )
                     )
                 self.skipped.append(epoch)
             else:
+                captures = self._captures
                 records = self._capture_and_estimate(epoch)
-                self._last_capture_s = time.perf_counter() - start
+                if self._captures > captures:  # not all recorded already: it cost a capture
+                    self._cheapest_capture_s = min(
+                        self._cheapest_capture_s, time.perf_counter() - start
+                    )
         self._returned = time.perf_counter()
         self._tracking_s += self._returned - start
         return records
 
+    def _over_budget(self) -> bool:
+        """Return whether one more capture (costing the cheapest so far) would exceed the budget."""
+        if self.budget is None or math.isinf(self._cheapest_capture_s):
+            return False
+        forecast = self._tracking_s + self._cheapest_capture_s
+        return forecast > self.budget * self._training_s + BUDGET_GRACE_S
+
     @property
     def tracking_seconds(self) -> float:
-        """Wall time spent in :meth:`step` so far (capture, estimates, store)."""
+        """Wall time spent building this object and in :meth:`step` so far (all tracking)."""
         return self._tracking_s
 
     @property
@@ -681,6 +712,7 @@ class InformationPlane:
         save = path is not None and not path.exists()
         if not pending and not save:
             return []
+        self._captures += 1
         activations = self.capture()
         if save and path is not None:
             save_activations(path, activations)
