@@ -293,3 +293,23 @@ def test_the_report_says_there_are_no_intervals_otherwise(tmp_path: Path) -> Non
     assert "This estimator gave no per-point intervals" in page
     assert "seed mean ± standard deviation over the 2 seeds" in page
     assert re.search(r"I\(X;T\) = [\d.]+ \[", page) is None
+
+
+def test_the_tracker_records_the_intervals_of_an_estimator_built_with_ci(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from infolens.infoplane import InformationPlane
+
+    torch.manual_seed(0)  # test-only global seed: the library never calls it
+    model = torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.Softmax(dim=1))
+    x = torch.from_numpy(np.random.default_rng(0).standard_normal((400, 4)).astype(np.float32))
+    y = (x[:, 0] > 0).long().numpy()
+    estimator = FixedBinning(edges=(0.0, 0.25, 0.5, 0.75, 1.0), ci=0.95)
+    with PlaneStore(tmp_path / "r.db") as store:
+        with InformationPlane(model, layers=["1"], inputs=x, labels=y, epochs=[0], store=store,
+                              estimators=[estimator]) as plane:  # fmt: skip
+            plane.step(0)
+        (record,) = store.records()
+    assert record.estimator == estimator.identity()
+    xt = _given(record.i_xt_ci)
+    assert xt.low <= record.i_xt <= xt.high  # record.i_xt is not None: status ok
+    assert _given(record.i_ty_ci).level == 0.95
