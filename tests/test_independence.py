@@ -4,6 +4,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import infolens
@@ -34,23 +36,96 @@ def test_p_value_counts_the_null_at_or_above_the_statistic(global_random_seed: i
     assert (result.method, result.permutation, result.k_perm) == ("gaussian", "global", None)
 
 
-@pytest.mark.parametrize(("method", "dims"), [("ksg", 1), ("ksg", 5), ("mixed_knn", 1)])
-def test_batched_knn_statistic_equals_the_estimator_on_permuted_data(
+def _surrogates_and_truth(
+    method: str, x: np.ndarray, y: np.ndarray, perms: np.ndarray, **params: object
+) -> tuple[np.ndarray, np.ndarray, object]:
+    """The batched surrogates of ``perms`` and the estimator on each permuted data set."""
+    import warnings
+
+    _, arrays, statistic = _prepare_information(method, "mutual_information", [x, y], params)
+    batched = statistic.batch(perms)  # type: ignore[attr-defined]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ksg's tie-breaking noise warns
+        truth = np.array(
+            [
+                infolens.mutual_information(
+                    arrays[0], arrays[1][p], method=method, standardize=False, rng=0, **params
+                ).value
+                for p in perms
+            ]
+        )
+    return batched, truth, statistic
+
+
+@pytest.mark.parametrize("method", ["ksg", "mixed_knn"])
+@pytest.mark.parametrize(("dx", "dy"), [(1, 1), (2, 1), (1, 3), (5, 5)])
+def test_batched_knn_surrogates_equal_the_estimator_bit_for_bit(
+    method: str, dx: int, dy: int, global_random_seed: int
+) -> None:
+    # 1 + 1 runs the rank-grid kernel, the others the sorted-list walk: both must reproduce the
+    # estimator exactly (same neighbours, same counts, same digamma table and summation).
+    rng = np.random.default_rng(global_random_seed)
+    x = rng.standard_normal((400, dx))
+    y = rng.standard_normal((400, dy)) + 0.7 * x[:, :1]
+    perms = np.array([np.arange(400)] + [rng.permutation(400) for _ in range(3)])
+    batched, truth, statistic = _surrogates_and_truth(method, x, y, perms)
+    np.testing.assert_array_equal(batched, truth)
+    assert statistic(None) == infolens.mutual_information(x, y, method=method).value  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("dims", [1, 2])
+@pytest.mark.parametrize("method", ["ksg", "mixed_knn"])
+def test_batched_knn_surrogates_on_tied_and_lattice_data(
     method: str, dims: int, global_random_seed: int
 ) -> None:
+    # Repeated values put the k-th joint neighbour at distance zero for some permutations:
+    # mixed_knn counts the copies (Gao et al.), ksg hands the permutation to the estimator.
     rng = np.random.default_rng(global_random_seed)
-    x = rng.standard_normal((300, dims))
-    y = 0.5 * x + rng.standard_normal((300, dims))
-    if method == "mixed_knn":
-        y = np.round(y)  # ties: the Gao et al. rule
-    _, arrays, statistic = _prepare_information(method, "mutual_information", [x, y], {})
-    assert statistic(None) == infolens.mutual_information(x, y, method=method).value
-    for _ in range(3):
-        perm = rng.permutation(300)
-        expected = infolens.mutual_information(
-            arrays[0], arrays[1][perm], method=method, standardize=False
-        ).value
-        assert statistic(perm) == pytest.approx(expected, abs=1e-12)
+    x = rng.integers(0, 4, (300, dims)).astype(float)
+    y = x[:, :1] + rng.integers(0, 3, (300, 1))
+    perms = np.array([rng.permutation(300) for _ in range(3)])
+    batched, truth, _ = _surrogates_and_truth(method, x, y, perms)
+    np.testing.assert_array_equal(batched, truth)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_surrogates_past_truncated_lists_fall_back_exactly(
+    ties: bool, monkeypatch: pytest.MonkeyPatch, global_random_seed: int
+) -> None:
+    # A tiny memory budget truncates the sorted lists to k entries: counts then come from the
+    # marginal trees and walks from brute force, with the same values.
+    import infolens.independence as independence
+
+    monkeypatch.setattr(independence, "SURROGATE_MEMORY", 1)
+    rng = np.random.default_rng(global_random_seed)
+    x = rng.standard_normal((250, 3))
+    y = rng.standard_normal((250, 2)) + x[:, :2]
+    if ties:
+        x, y = np.round(x), np.round(y)
+    perms = np.array([rng.permutation(250) for _ in range(2)])
+    batched, truth, statistic = _surrogates_and_truth("mixed_knn", x, y, perms)
+    np.testing.assert_array_equal(batched, truth)
+    assert statistic.prepared[0].shape[1] == 3  # type: ignore[attr-defined]
+    assert statistic.brute_searched > 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("dims", [1, 3])
+def test_surrogates_do_not_depend_on_threads_or_backend(dims: int) -> None:
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((200, dims))
+    y = np.round(rng.standard_normal((200, dims)) + x, 1)
+    perms = np.array([rng.permutation(200) for _ in range(3)])
+    values = {
+        (n_jobs, backend): _prepare_information(
+            "mixed_knn", "mutual_information", [x, y], {"n_jobs": n_jobs, "backend": backend}
+        )[2].batch(perms)  # type: ignore[attr-defined]
+        for n_jobs in (1, -1)
+        for backend in ("kdtree", "torch")
+    }
+    first = values[(1, "kdtree")]
+    for other in values.values():
+        np.testing.assert_array_equal(other, first)
 
 
 @pytest.mark.parametrize("method", ["gaussian", "gaussian_copula"])
@@ -208,3 +283,27 @@ def test_k_perm_without_z_is_refused_not_ignored() -> None:
     x = np.random.default_rng(0).standard_normal(50)
     with pytest.raises(InvalidParameterError, match="'k_perm' parameter .* only to a conditional"):
         independence_test(x, x, method="gaussian", n_permutations=5, k_perm=3, rng=0)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(5, 70),
+    dims=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    levels=st.sampled_from([2, 3, 50, 0]),  # 0: continuous
+    scale=st.sampled_from([1e-200, 1.0, 1e150]),
+    method=st.sampled_from(["ksg", "mixed_knn"]),
+)
+def test_surrogates_equal_the_estimator_on_hostile_data(
+    seed: int, n: int, dims: tuple[int, int], levels: int, scale: float, method: str
+) -> None:
+    # Few samples, heavy ties, lattices and extreme magnitudes: the batched kernels must still
+    # give the estimator's value on every permuted data set.
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, dims[0]))
+    y = rng.standard_normal((n, dims[1])) + x[:, :1]
+    if levels:
+        x, y = np.floor(x * levels / 3), np.floor(y * levels / 3)
+    perms = np.array([rng.permutation(n) for _ in range(2)])
+    batched, truth, _ = _surrogates_and_truth(method, scale * x, scale * y, perms)
+    np.testing.assert_array_equal(batched, truth)

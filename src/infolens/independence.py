@@ -29,6 +29,7 @@ References
 import contextlib
 import dataclasses
 import importlib
+import math
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -132,82 +133,104 @@ def local_permutation(neighbors: IntArray, rng: np.random.Generator) -> IntArray
 # -- statistics under a permutation ---------------------------------------------------------
 
 
-class _Marginal:
-    """Counts within max-norm radii in one fixed point set, its search structure built once."""
-
-    def __init__(self, points: FloatArray, n_jobs: int, backend: str) -> None:
-        from infolens.estimators import _knn
-
-        self.points, self.n_jobs, self.backend = points, n_jobs, backend
-        self.kind = _knn.resolve_backend(backend, points.shape[1])
-        self.prepared: Any = None
-
-    def counts(self, radii: FloatArray) -> FloatArray:
-        from infolens.estimators import _knn, _knn_numba
-
-        radii = np.ascontiguousarray(radii, dtype=np.float64)
-        if self.kind != "kdtree":  # brute force / torch keep no structure worth reusing
-            return _knn.count_within(
-                self.points, radii, strict=True, n_jobs=self.n_jobs, backend=self.kind
-            )
-        with _knn._threads(self.n_jobs):
-            if self.points.shape[1] == 1:
-                if self.prepared is None:
-                    order = np.argsort(self.points[:, 0])
-                    self.prepared = (np.ascontiguousarray(self.points[order, 0]), order)
-                counts = _knn_numba.sorted_count(*self.prepared, radii, True)  # type: ignore[call-arg]
-            else:
-                if self.prepared is None:
-                    self.prepared = _knn._tree(_knn._as_points(self.points))
-                counts = _knn_numba.count(*self.prepared, radii, True)  # type: ignore[call-arg]
-        return np.asarray(counts, dtype=np.float64)
-
-    def __getstate__(self) -> dict[str, Any]:  # the structure is rebuilt where it is used
-        return {**self.__dict__, "prepared": None}
+SURROGATE_MEMORY = 2**30
+"""Bytes the sorted marginal neighbour lists of the k-NN surrogates may take (beyond them, the
+samples whose walk leaves the lists are searched by brute force: slower, same result)."""
 
 
 class _KNNMutualInformation:
-    """KSG-1 / mixed k-NN I(X; Y[perm]) reusing the two marginal structures.
+    """KSG-1 / mixed k-NN I(X; Y[perm]) of many permutations, the marginal work done once.
 
-    Same counting as :func:`infolens.estimators._knn.ksg_terms`: on data without ties it is
-    KSG estimator 1 bit for bit, with ties the Gao et al. rule (``mixed_knn``). For ``ksg``, a
-    permutation whose joint neighbours tie falls back to the estimator itself (which adds noise).
+    The marginal spaces do not change under a permutation of ``y``: their sorted neighbour
+    lists (or, in one dimension each, the sorted samples and a rank grid of the plane) are
+    built once, and each surrogate only searches the joint space
+    (:mod:`infolens.estimators._surrogates_numba`; the ``"torch"`` backend runs all pairs on
+    the device instead). The counting is that of :func:`infolens.estimators._knn.ksg_terms`:
+    every surrogate equals the estimator on ``(x, y[perm])`` bit for bit. For ``ksg``, a
+    permutation whose joint neighbours tie at distance zero is left to the estimator itself
+    (which adds noise to break them).
     """
 
     def __init__(self, estimator: Estimator, x: FloatArray, y: FloatArray) -> None:
+        from infolens.estimators import _knn
+
         self.estimator, self.x, self.y = estimator, x, y
         self.k: int = estimator.k  # type: ignore[attr-defined]
         self.n_jobs: int = estimator.n_jobs  # type: ignore[attr-defined]
         backend: str = estimator.backend  # type: ignore[attr-defined]
-        self.backend = backend
-        self.mx = _Marginal(x, self.n_jobs, backend)
-        self.my = _Marginal(y, self.n_jobs, backend)
+        self.kind = _knn.resolve_backend(backend, x.shape[1] + y.shape[1])
         self.mixed = estimator.name == "mixed_knn"
+        n = len(x)
+        self.psi = np.asarray(digamma(np.arange(n + 1, dtype=np.float64)))
+        self.prepared: Any = None
+        self.brute_searched = 0  # samples the last batch searched by brute force
+
+    def _prepare(self) -> Any:
+        from infolens.estimators import _knn, _surrogates_numba
+
+        x, y, n = self.x, self.y, len(self.x)
+        if self.kind == "torch":
+            return ()
+        if x.shape[1] == 1 and y.shape[1] == 1:
+            x_rank = np.empty(n, dtype=np.intp)
+            y_rank = np.empty(n, dtype=np.intp)
+            x_order, y_order = np.argsort(x[:, 0]), np.argsort(y[:, 0])
+            x_rank[x_order], y_rank[y_order] = np.arange(n), np.arange(n)
+            side = max(1, int(math.ceil(math.sqrt(2.0 * n))))  # ~2 samples a cell
+            return (x[x_order, 0], x_rank, y[y_order, 0], y_rank, side)
+        # Lists long enough for the lock-step walk (about twice the smaller marginal count) of
+        # nearly every sample of a pilot permutation, within the memory budget; counts that run
+        # past a list are taken by the marginal k-d trees, walks that do by brute force.
+        pilot = np.random.default_rng(0).permutation(n)
+        _, counts = _knn.neighbor_counts(
+            [x, y[pilot]], [(0,), (1,)], k=self.k, n_jobs=self.n_jobs, backend=self.kind
+        )
+        walk = 2.0 * float(np.quantile(np.minimum(*counts), 0.999))
+        affordable = SURROGATE_MEMORY // (2 * n * (8 + 4))
+        m = int(min(n - 1, max(4 * self.k + 16, walk), max(self.k, affordable)))
+        trees = [_knn._tree(_knn._as_points(a)) for a in (x, y)]
+        with _knn._threads(self.n_jobs):
+            lists = [_surrogates_numba.marginal_lists(a, m) for a in (x, y)]
+        # the tree kernels take the tree without its permutation (queries are given directly)
+        return (*lists[0], *lists[1], *[t[:3] + t[4:] for t in trees])
+
+    def batch(self, perms: IntArray) -> FloatArray:
+        """Return the statistic under each row of ``perms``."""
+        from infolens.estimators import _knn, _surrogates_numba
+
+        if self.prepared is None:
+            self.prepared = self._prepare()
+        perms = np.ascontiguousarray(perms, dtype=np.intp)
+        if self.kind == "torch":
+            from infolens.estimators import _knn_torch
+
+            terms, tied, brute = _knn_torch.surrogate_terms(
+                self.x, self.y, perms, self.k, self.mixed, self.psi, self.n_jobs, _knn.MEMORY_BUDGET
+            )
+        else:
+            with _knn._threads(self.n_jobs):
+                if len(self.prepared) == 5:
+                    x_sorted, x_rank, y_sorted, y_rank, side = self.prepared
+                    terms, tied, brute = _surrogates_numba.grid_terms(
+                        x_sorted, x_rank, y_sorted, y_rank, perms, side, self.k, self.mixed,
+                        self.psi,
+                    )  # fmt: skip
+                else:
+                    terms, tied, brute = _surrogates_numba.list_terms(
+                        self.x, self.y, *self.prepared, perms, self.k, self.mixed, self.psi
+                    )  # type: ignore[call-arg]
+        self.brute_searched = int(brute.sum())
+        values = np.array([row.mean() for row in terms])
+        for b in np.flatnonzero(tied):  # ksg: ties at distance zero, broken by the estimator
+            values[b] = _call(self.estimator, "mutual_information", [self.x, self.y[perms[b]]])
+        return values
 
     def __call__(self, perm: IntArray | None) -> float:
-        from infolens.estimators import _knn
+        identity = np.arange(len(self.x)) if perm is None else perm
+        return float(self.batch(identity[None, :])[0])
 
-        y = self.y if perm is None else self.y[perm]
-        joint = np.hstack([self.x, y])
-        rho, _ = _knn.kth_neighbor(joint, self.k, n_jobs=self.n_jobs, backend=self.backend)
-        tied = rho == 0.0
-        if tied.any() and not self.mixed:
-            return _call(self.estimator, "mutual_information", [self.x, y])
-        nx = self.mx.counts(rho)
-        radii_y = np.empty_like(rho)
-        if perm is None:
-            radii_y = rho
-        else:
-            radii_y[perm] = rho
-        ny_all = self.my.counts(radii_y)
-        ny = ny_all if perm is None else ny_all[perm]
-        k_tilde = np.full(len(rho), float(self.k))
-        if tied.any():
-            k_tilde[tied] = _knn.count_within(
-                joint, rho, strict=False, n_jobs=self.n_jobs, backend=self.backend
-            )[tied]
-        terms = digamma(k_tilde) + digamma(float(len(rho))) - digamma(nx) - digamma(ny)
-        return float(np.mean(terms))
+    def __getstate__(self) -> dict[str, Any]:  # the structures are rebuilt where they are used
+        return {**self.__dict__, "prepared": None}
 
 
 def _call(estimator: Estimator, quantity: str, arrays: list[Any]) -> float:
@@ -231,15 +254,18 @@ class _Statistic:
 
     def surrogates(self, seed: np.random.SeedSequence, count: int) -> FloatArray:
         rng = np.random.default_rng(seed)
-        values = np.empty(count)
-        for i in range(count):
-            perm = (
+        perms = np.array(
+            [
                 rng.permutation(self.n)
                 if self.neighbors is None
                 else local_permutation(self.neighbors, rng)
-            )
-            values[i] = self.function(perm)
-        return values
+                for _ in range(count)
+            ]
+        )
+        batch = getattr(self.function, "batch", None)
+        if batch is not None:
+            return np.asarray(batch(perms), dtype=np.float64)
+        return np.array([self.function(perm) for perm in perms])
 
 
 def _permuted(

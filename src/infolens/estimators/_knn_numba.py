@@ -331,6 +331,64 @@ def knn(
     return dist, neighbors
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def count_point(
+    data_t: FloatArray,
+    data32_t: NDArray[np.float32],
+    margin: float,
+    start: IntArray,
+    end: IntArray,
+    left: IntArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    q: FloatArray,
+    q32: NDArray[np.float32],
+    r: float,
+    inclusive: bool,
+    stack: IntArray,
+    leaf32: NDArray[np.float32],
+) -> int:
+    """Points of the tree within max-norm ``r`` of ``q`` (``<= r`` if ``inclusive``).
+
+    ``stack`` (:data:`_STACK` entries) and ``leaf32`` (the largest leaf) are scratch space.
+    """
+    d = data_t.shape[0]
+    sure, unsure = _down32(r - margin), _up32(r + margin)
+    total = 0
+    stack[0], top = 0, 1
+    while top:
+        top -= 1
+        node = stack[top]
+        near, far = 0.0, 0.0  # box distance and farthest-corner distance
+        for c in range(d):
+            a, b = q[c] - lo[node, c], hi[node, c] - q[c]
+            far = max(far, a, b)
+            near = max(near, -a, -b)
+        if near > r or (near == r and not inclusive):
+            continue
+        if far < r or (far == r and inclusive):
+            total += end[node] - start[node]
+            continue
+        child = left[node]
+        if child >= 0:
+            stack[top], stack[top + 1] = child, child + 1
+            top += 2
+            continue
+        s, m = start[node], end[node] - start[node]
+        _leaf_distances(data32_t, s, end[node], q32, MAX_NORM, leaf32)
+        n_sure, n_unsure = 0, 0
+        for j in range(m):
+            n_sure += leaf32[j] < sure
+            n_unsure += leaf32[j] <= unsure
+        total += n_sure
+        if n_unsure > n_sure:
+            for j in range(m):
+                if sure <= leaf32[j] <= unsure:
+                    exact = _exact_max_norm(data_t, s + j, q)
+                    total += _within(exact, r, inclusive)
+    return total
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def count(
     data_t: FloatArray,
@@ -365,40 +423,10 @@ def count(
             q[:] = data_t[:, p]
             q32[:] = data32_t[:, p]
             r = radii[perm[p]]
-            inclusive = not strict or r == 0.0
-            sure, unsure = _down32(r - margin), _up32(r + margin)
-            total = 0
-            stack[0], top = 0, 1
-            while top:
-                top -= 1
-                node = stack[top]
-                near, far = 0.0, 0.0  # box distance and farthest-corner distance
-                for c in range(d):
-                    a, b = q[c] - lo[node, c], hi[node, c] - q[c]
-                    far = max(far, a, b)
-                    near = max(near, -a, -b)
-                if near > r or (near == r and not inclusive):
-                    continue
-                if far < r or (far == r and inclusive):
-                    total += end[node] - start[node]
-                    continue
-                child = left[node]
-                if child >= 0:
-                    stack[top], stack[top + 1] = child, child + 1
-                    top += 2
-                    continue
-                s, m = start[node], end[node] - start[node]
-                _leaf_distances(data32_t, s, end[node], q32, MAX_NORM, leaf32)
-                n_sure, n_unsure = 0, 0
-                for j in range(m):
-                    n_sure += leaf32[j] < sure
-                    n_unsure += leaf32[j] <= unsure
-                total += n_sure
-                if n_unsure > n_sure:
-                    for j in range(m):
-                        if sure <= leaf32[j] <= unsure:
-                            exact = _exact_max_norm(data_t, s + j, q)
-                            total += _within(exact, r, inclusive)
+            total = count_point(
+                data_t, data32_t, margin, start, end, left, lo, hi, q, q32, r,
+                not strict or r == 0.0, stack, leaf32,
+            )  # fmt: skip
             counts[perm[p]] = total
     return counts
 

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from infolens._typing import FloatArray
+from infolens._typing import FloatArray, IntArray
 
 _BYTES_PER_PAIR = 8 + 2 * 1 + 8  # distance, two boolean masks, a cumulative count
 
@@ -90,3 +90,65 @@ def count_within(
                 inside &= (d < r) | (r == 0.0)
             counts[first : first + len(rows)] = inside.sum(dim=1).cpu().numpy()
     return counts
+
+
+_SURROGATE_BYTES_PER_PAIR = 4 * 8  # the X and Y distances, their maximum and one comparison
+
+
+def surrogate_terms(
+    x: FloatArray,
+    y: FloatArray,
+    perms: IntArray,
+    k: int,
+    mixed: bool,
+    psi: FloatArray,
+    n_jobs: int,
+    memory_budget: int,
+) -> tuple[FloatArray, IntArray, IntArray]:
+    """Return KSG-1 / mixed terms under each row of ``perms``, as ``_surrogates_numba``.
+
+    For each permutation, row tiles of the two marginal max-norm distance matrices (float64,
+    exact) give the joint ``k``-th neighbour distance and the counts with the rules of
+    ``_knn``; the terms are formed on the host from the same ``psi`` table, so every value
+    equals the compiled kernels' bit for bit. With one tile, the X distances are computed once
+    for every permutation.
+    """
+    n = len(x)
+    device = _device()
+    rows = max(1, min(n, memory_budget // (_SURROGATE_BYTES_PER_PAIR * n)))
+    out = np.empty((len(perms), n))
+    tied = np.zeros(len(perms), dtype=np.int64)
+    with _threads(n_jobs), torch.no_grad():
+        xt = torch.as_tensor(x, dtype=torch.float64, device=device)
+        yt = torch.as_tensor(y, dtype=torch.float64, device=device)
+        cached = rows == n  # one tile: the X distances serve every permutation
+        dx_all = torch.cdist(xt, xt, p=float("inf")) if cached else None
+        for b, perm in enumerate(perms):
+            yp = yt[torch.as_tensor(perm, device=device)]
+            nx = np.empty(n, dtype=np.int64)
+            ny = np.empty(n, dtype=np.int64)
+            kt = np.full(n, k, dtype=np.int64)
+            for first in range(0, n, rows):
+                last = min(n, first + rows)
+                dx = (
+                    dx_all
+                    if dx_all is not None
+                    else torch.cdist(xt[first:last], xt, p=float("inf"))
+                )
+                dy = torch.cdist(yp[first:last], yp, p=float("inf"))
+                joint = torch.maximum(dx, dy)
+                local = torch.arange(last - first, device=device)
+                joint[local, first + local] = float("inf")  # the sample itself
+                rho = torch.topk(joint, k, dim=1, largest=False).values[:, -1:]
+                zero = rho == 0.0
+                x_in = torch.where(zero, dx == 0.0, dx < rho)
+                y_in = torch.where(zero, dy == 0.0, dy < rho)
+                nx[first:last] = x_in.sum(dim=1).cpu().numpy()
+                ny[first:last] = y_in.sum(dim=1).cpu().numpy()
+                copies = ((dx == 0.0) & (dy == 0.0)).sum(dim=1)
+                at_zero = zero[:, 0].cpu().numpy()
+                kt[first:last][at_zero] = copies.cpu().numpy()[at_zero]
+                if not mixed:
+                    tied[b] += int(at_zero.sum())
+            out[b] = psi[kt] + psi[n] - psi[nx] - psi[ny]
+    return out, tied, np.zeros(len(perms), dtype=np.int64)
