@@ -310,6 +310,7 @@ def test_the_tracker_records_the_intervals_of_an_estimator_built_with_ci(tmp_pat
             plane.step(0)
         (record,) = store.records()
     assert record.estimator == estimator.identity()
-    xt = _given(record.i_xt_ci)
-    assert xt.low <= record.i_xt <= xt.high  # record.i_xt is not None: status ok
+    xt, value = _given(record.i_xt_ci), record.i_xt
+    assert value is not None
+    assert xt.low <= value <= xt.high
     assert _given(record.i_ty_ci).level == 0.95
