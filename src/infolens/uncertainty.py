@@ -30,6 +30,9 @@ for that family:
   only re-weights the observed joint symbols, so each replicate is one multinomial draw of the
   joint counts (exactly the same distribution, no re-coding); the acceleration comes from the
   exact jackknife, one distinct value per joint symbol. Bins are those of the full sample.
+  Where the bias is so large that BCa's percentiles collapse into one tail, the *basic*
+  (reflected) bootstrap interval is used instead (:data:`BCA_MIN_TAIL`; the interval's
+  ``method`` says which).
 * **Neural bounds**: the spread over the held-out evaluation batches of the chosen checkpoint,
   when the estimator records them in ``details["held_out_batch_values"]``; this is the
   evaluation noise at a fixed critic, not training-seed variability (an estimate without at
@@ -94,6 +97,15 @@ MIN_PART_SIZE = 20
 """Smallest part a split may produce; splits with smaller parts are skipped."""
 N_BOOTSTRAP = 1000
 """Bootstrap replicates of the discrete estimators."""
+BCA_MIN_TAIL = 0.005
+"""BCa is used only while its adjusted percentile levels stay within ``[0.005, 0.995]``.
+
+When the plug-in's bias is several standard errors (many symbols for the sample size), nearly
+every replicate lies on one side of the estimate, the bias correction ``z0`` runs to the clip,
+and BCa's levels collapse into one extreme tail: a zero-width interval beside the estimate
+(300 equiprobable bins, N = 4,096: 5.67091 [5.64911, 5.64911]). Past this limit the interval is
+the basic bootstrap ``[2 theta - q_hi, 2 theta - q_lo]`` (clipped at 0), which reflects the
+replicates' shift back and so corrects the first-order bias."""
 _BATCH = 128  # bootstrap replicates / jackknife rows evaluated at once
 
 
@@ -545,13 +557,18 @@ def bootstrap_interval(
         for a in (alpha, 1.0 - alpha):
             z = z0 + float(stats.norm.ppf(a))
             quantiles.append(float(stats.norm.cdf(z0 + z / (1.0 - accel * z))))
-        low, high = (float(v) for v in np.quantile(replicates, quantiles))
-        diagnostics.update(bias_correction=z0, acceleration=accel)
+        diagnostics.update(bias_correction=z0, acceleration=accel, bca_levels=quantiles)
+        if min(quantiles) >= BCA_MIN_TAIL and max(quantiles) <= 1.0 - BCA_MIN_TAIL:
+            low, high = (float(v) for v in np.quantile(replicates, quantiles))
+        else:  # BCa breaks down: the basic (reflected) interval, which removes the shift
+            upper, lower = np.quantile(replicates, [1.0 - alpha, alpha])
+            low, high = max(0.0, 2.0 * theta - float(upper)), max(0.0, 2.0 * theta - float(lower))
+            diagnostics["method"] = "basic_bootstrap"
     interval = ConfidenceInterval(
         low=low,
         high=high,
         level=level,
-        method="bca_bootstrap",
+        method=diagnostics["method"],
         standard_error=se,
     )
     return interval, diagnostics
