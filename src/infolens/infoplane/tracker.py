@@ -258,9 +258,10 @@ class InformationPlane:
         :meth:`step`) plus the cost of the cheapest capture so far would exceed
         ``max_overhead`` times the training time so far (the time between steps) plus
         ``BUDGET_GRACE_S``: tracking then adds at most about that fraction to the training's
-        wall time, whatever the estimators cost. The first capture always runs; its cost
-        includes loading the estimators' compiled kernels, hence the cheapest capture as the
-        forecast (an overshoot is at most one capture and is paid back by the next skips).
+        wall time, whatever the estimators cost. The first two captures always run: the
+        first one also loads the estimators' compiled kernels (numba: ~0.4 s per process), so
+        its cost says little about the next ones; the second gives the forecast (an overshoot
+        is at most one capture, paid back by the next skips).
 
     Raises
     ------
@@ -683,7 +684,7 @@ class InformationPlane:
 
     def _over_budget(self) -> bool:
         """Return whether one more capture (costing the cheapest so far) would exceed the budget."""
-        if self.budget is None or math.isinf(self._cheapest_capture_s):
+        if self.budget is None or self._captures < 2:
             return False
         forecast = self._tracking_s + self._cheapest_capture_s
         return forecast > self.budget * self._training_s + BUDGET_GRACE_S
