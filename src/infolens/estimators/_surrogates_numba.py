@@ -6,11 +6,13 @@ the marginals is computed once and each surrogate costs only what the joint spac
 * :func:`marginal_lists`: every sample's ``m`` nearest neighbours in one marginal space, sorted
   by max-norm distance (the full sorted row when ``m = n - 1``);
 * :func:`list_terms` (any dimensions): the ``k``-th joint neighbour of sample ``i`` is found by
-  walking its X list and the Y list of ``y[perm[i]]`` in lock step. Every sample met is
-  measured in the joint space (its other marginal distance is computed on the fly); the walk
-  stops as soon as the ``k``-th smallest joint distance found is at most the next distance of
-  either list, because every sample not yet met in that list is at least that far in the joint
-  space. The marginal counts are then binary searches in the same sorted lists;
+  walking its X list and the Y list of ``y[perm[i]]``, always advancing the list whose next
+  distance is larger (the sparser space, which reaches the joint radius first). Every sample
+  met is measured in the joint space (its other marginal distance is computed on the fly); the
+  walk stops as soon as the ``k``-th smallest joint distance found is at most the next
+  distance of either list, because every sample not yet met in that list is at least that far
+  in the joint space. It visits about min(n_x, n_y) samples. The marginal counts are then
+  binary searches in the same sorted lists;
 * :func:`grid_terms` (one dimension each): the joint space is a plane, searched in a grid of
   rank cells (``s`` consecutive ranks of x by ``s`` of y, so under independence every cell holds
   ``s**2 / n`` samples on average) grown one row or column at a time towards the nearest
@@ -218,7 +220,7 @@ def list_terms(
                     if not x_left and not y_left:
                         found = False
                         break
-                    if x_left and (px <= py or not y_left):
+                    if x_left and (next_x >= next_y or not y_left):  # the sparser list
                         j = ox[i, px]
                         px += 1
                         if stamp[j] != i:
