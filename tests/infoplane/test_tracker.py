@@ -420,8 +420,8 @@ def test_max_overhead_skips_captures_while_tracking_exceeds_its_share(
             captured.append(epoch)
         clock[0] += 1.0  # one second of training per epoch
     # the first two captures always run (the first may load compiled kernels); then one runs
-    # only if the tracking so far plus its 0.5 s stays within a quarter of the training so far
-    # plus 0.1 s: epoch 6 (1.5 s <= 0.25 * 6 s + 0.1 s), not 2-5 nor 7 (2.0 s > 1.85 s)
+    # only if the tracking so far plus its 0.5 s stays within a quarter of the training so far:
+    # epoch 6 (1.5 s <= 0.25 * 6 s), not 2-5 nor 7 (2.0 s > 1.75 s)
     assert captured == [0, 1, 6]
     assert plane.skipped == [2, 3, 4, 5, 7]
     assert plane.tracking_seconds == 1.5

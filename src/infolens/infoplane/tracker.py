@@ -70,8 +70,8 @@ DEFAULT_BINS = 30
 _TRIAL_ROWS = 8
 #: Share of the training time that tracking may add with the default ``epochs="auto"``.
 AUTO_OVERHEAD = 0.2
-#: Tracking that has cost less than this in all (seconds) is never thinned by a budget: short
-#: runs and tests capture every step, and the budget of a long run hardly changes.
+#: A budget always allows this much tracking in all (seconds): short runs and tests capture
+#: every step; a training of more than ``BUDGET_GRACE_S / budget`` seconds is not affected.
 BUDGET_GRACE_S = 0.1
 _SKIPPED = (
     nn.Dropout,
@@ -232,8 +232,8 @@ class InformationPlane:
         thinned to keep tracking within ``AUTO_OVERHEAD`` (20 %) of the training time (or
         ``max_overhead`` if given), so that the default estimators never slow a training down
         by more than that, however cheap its epochs; which epochs are captured then depends on
-        the machine's speed (listed in :attr:`skipped`; a resumed run with a ``store`` fills
-        in none of them). ``"every"`` and None: every call, whatever it costs. An iterable:
+        the machine's speed (the others are listed in :attr:`skipped`). ``"every"`` and None:
+        every call, whatever it costs (use it for figures that need every epoch). An iterable:
         those epochs (see :func:`infolens.infoplane.resolve_schedule` for the papers'
         schedules), thinned only if ``max_overhead`` is given.
     store : PlaneStore or None, default=None
@@ -256,12 +256,12 @@ class InformationPlane:
         is skipped (and listed in :attr:`skipped`) when the tracking cost so far
         (:attr:`tracking_seconds`: building this object and all the time spent in
         :meth:`step`) plus the cost of the cheapest capture so far would exceed
-        ``max_overhead`` times the training time so far (the time between steps) plus
-        ``BUDGET_GRACE_S``: tracking then adds at most about that fraction to the training's
-        wall time, whatever the estimators cost. The first two captures always run: the
-        first one also loads the estimators' compiled kernels (numba: ~0.4 s per process), so
-        its cost says little about the next ones; the second gives the forecast (an overshoot
-        is at most one capture, paid back by the next skips).
+        ``max_overhead`` times the training time so far (the time between steps), or
+        ``BUDGET_GRACE_S`` if that is more: tracking then adds at most about that fraction to
+        the training's wall time, whatever the estimators cost. The first two captures always
+        run: the first one also loads the estimators' compiled kernels (numba: ~0.4 s per
+        process), so its cost says little about the next ones; the second gives the forecast
+        (an overshoot is at most one capture, paid back by the next skips).
 
     Raises
     ------
@@ -687,7 +687,7 @@ class InformationPlane:
         if self.budget is None or self._captures < 2:
             return False
         forecast = self._tracking_s + self._cheapest_capture_s
-        return forecast > self.budget * self._training_s + BUDGET_GRACE_S
+        return forecast > max(self.budget * self._training_s, BUDGET_GRACE_S)
 
     @property
     def tracking_seconds(self) -> float:
