@@ -80,10 +80,11 @@ def test_the_default_schedule_keeps_tracking_within_its_share_of_training(clock:
     plane = InformationPlane(_Timed(clock, 0.0), layers=["act"], inputs=x, labels=y,
                              estimators=[_costly(clock, [0.33])])  # fmt: skip
     assert plane.budget == AUTO_OVERHEAD
-    # epochs 0 and 1 always; then a capture runs if tracking so far + 0.33 s <= 0.2 * training:
-    # epoch 5 (0.99 <= 1.0), not 2-4; then 7 (1.32 <= 1.4), not 6; 9 (1.65 <= 1.8), not 8
-    assert _train(plane, clock, 10, 1.0) == [0, 1, 5, 7, 9]
-    assert plane.skipped == [2, 3, 4, 6, 8]
+    # epoch 0 always; the second capture once the tracking so far is within 0.2 * training
+    # (epoch 2: 0.33 <= 0.4); then if tracking so far + 0.33 s <= 0.2 * training: epoch 5
+    # (0.99 <= 1.0), not 3-4; then 7 (1.32 <= 1.4), not 6; 9 (1.65 <= 1.8), not 8
+    assert _train(plane, clock, 10, 1.0) == [0, 2, 5, 7, 9]
+    assert plane.skipped == [1, 3, 4, 6, 8]
     assert plane.tracking_seconds == pytest.approx(1.65)
     assert plane.tracking_seconds <= AUTO_OVERHEAD * plane.training_seconds
     # "every" and explicit epochs without max_overhead capture whatever it costs
@@ -95,7 +96,7 @@ def test_the_default_schedule_keeps_tracking_within_its_share_of_training(clock:
     plane = InformationPlane(_Timed(clock, 0.0), layers=["act"], inputs=x, labels=y,
                              estimators=[_costly(clock, [0.33])], max_overhead=0.3)  # fmt: skip
     assert plane.budget == 0.3  # max_overhead sets the share of "auto" too
-    assert _train(plane, clock, 6, 1.0) == [0, 1, 4, 5]  # 0.99 <= 0.3 * 4, 1.32 <= 0.3 * 5
+    assert _train(plane, clock, 6, 1.0) == [0, 2, 4, 5]  # 0.33 <= 0.3 * 2, 0.99 <= 0.3 * 4, ...
 
 
 def test_the_budget_counts_building_the_plane_and_the_probe_forward_pass(clock: _Clock) -> None:
@@ -105,8 +106,9 @@ def test_the_budget_counts_building_the_plane_and_the_probe_forward_pass(clock: 
     plane = InformationPlane(_Timed(clock, 0.25), layers=["act"], inputs=x, labels=y,
                              estimators=[_costly(clock, [0.15])])  # fmt: skip
     assert plane.tracking_seconds == pytest.approx(0.25)  # the trial pass
-    # captures cost 0.4 s: epochs 0 and 1 (always), then when 1.05 + 0.4 <= 0.2 * e: e = 8
-    assert _train(plane, clock, 9, 1.0) == [0, 1, 8]
+    # captures cost 0.4 s: epoch 0 (always), epoch 4 (0.65 <= 0.2 * 4), then when
+    # 1.05 + 0.4 <= 0.2 * e: e = 8
+    assert _train(plane, clock, 9, 1.0) == [0, 4, 8]
     assert plane.tracking_seconds == pytest.approx(1.45)
 
 
@@ -117,10 +119,10 @@ def test_the_forecast_ignores_the_first_capture_that_loads_the_kernels(clock: _C
     plane = InformationPlane(_Timed(clock, 0.0), layers=["act"], inputs=x, labels=y,
                              estimators=[_costly(clock, [2.02, 0.05])])  # fmt: skip
     captured = _train(plane, clock, 30, 1.0)
-    # epochs 0 and 1 always, then the forecast is 0.05 s, not 2.02 s: a capture once
-    # 2.12 <= 0.2 * e (e = 11; forecast at 2.02 s it would wait until e = 21), then every
-    # epoch, since 0.05 s per 1 s of training stays within the share
-    assert captured == [0, 1, *range(11, 30)]
+    # epoch 0 always; the second once 2.02 <= 0.2 * e (e = 11; forecast at 2.02 s it would
+    # wait until e = 21); then the forecast is 0.05 s: every epoch, since 0.05 s per 1 s of
+    # training stays within the share
+    assert captured == [0, *range(11, 30)]
     assert plane.tracking_seconds <= AUTO_OVERHEAD * plane.training_seconds
 
 

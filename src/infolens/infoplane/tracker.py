@@ -258,10 +258,11 @@ class InformationPlane:
         :meth:`step`) plus the cost of the cheapest capture so far would exceed
         ``max_overhead`` times the training time so far (the time between steps), or
         ``BUDGET_GRACE_S`` if that is more: tracking then adds at most about that fraction to
-        the training's wall time, whatever the estimators cost. The first two captures always
-        run: the first one also loads the estimators' compiled kernels (numba: ~0.4 s per
-        process), so its cost says little about the next ones; the second gives the forecast
-        (an overshoot is at most one capture, paid back by the next skips).
+        the training's wall time, whatever the estimators cost. The first capture always
+        runs. It also loads the estimators' compiled kernels (numba: ~0.4 s per process), so
+        its cost says little about the next ones: the second runs as soon as the tracking so
+        far is within the budget, and the forecast is the cheapest capture after that (an
+        overshoot is at most one capture, paid back by the next skips).
 
     Raises
     ------
@@ -684,9 +685,9 @@ class InformationPlane:
 
     def _over_budget(self) -> bool:
         """Return whether one more capture (costing the cheapest so far) would exceed the budget."""
-        if self.budget is None or self._captures < 2:
+        if self.budget is None or self._captures == 0:
             return False
-        forecast = self._tracking_s + self._cheapest_capture_s
+        forecast = self._tracking_s + (self._cheapest_capture_s if self._captures > 1 else 0.0)
         return forecast > max(self.budget * self._training_s, BUDGET_GRACE_S)
 
     @property
