@@ -18,7 +18,9 @@ the marginals is computed once and each surrogate costs only what the joint spac
   ``s**2 / n`` samples on average) grown one row or column at a time towards the nearest
   unsearched side; the counts are binary searches in the sorted marginals.
 
-Both return the per-sample KSG terms ``psi(k~) + psi(n) - psi(n_x) - psi(n_y)`` with the
+Both run whole permutations on each thread (one join per batch: a thread descheduled by
+another process delays its batch once, not every permutation) and return the per-sample KSG
+terms ``psi(k~) + psi(n) - psi(n_x) - psi(n_y)`` with the
 counting rules of :mod:`infolens.estimators._knn` (self included, strict below ``rho``, exact
 ties at ``rho = 0`` with ``k~`` their number, when ``mixed``), from a table of ``psi`` computed
 by :func:`scipy.special.digamma`: the same numbers, bit for bit, as the estimators' own. A
@@ -203,7 +205,7 @@ def list_terms(
     terms = np.empty((n_perms, n))
     tied = np.zeros(n_perms, np.int64)
     brute = np.zeros(n_perms, np.int64)
-    for b in range(n_perms):
+    for b in nb.prange(n_perms):  # whole permutations per thread: one join per batch
         perm = perms[b]
         inverse = np.empty(n, np.int64)
         for i in range(n):
@@ -211,7 +213,7 @@ def list_terms(
         n_tasks = (n + _CHUNK - 1) // _CHUNK
         task_tied = np.zeros(n_tasks, np.int64)
         task_brute = np.zeros(n_tasks, np.int64)
-        for task in nb.prange(n_tasks):
+        for task in range(n_tasks):
             stamp = np.full(n, -1, np.int64)
             best = np.empty(k)
             scratch_x = _scratch(tree_x, x.shape[1])
@@ -304,7 +306,7 @@ def grid_terms(
             right_y[c] = y_sorted[(c + 1) * side]
     terms = np.empty((n_perms, n))
     tied = np.zeros(n_perms, np.int64)
-    for b in range(n_perms):
+    for b in nb.prange(n_perms):  # whole permutations per thread: one join per batch
         perm = perms[b]
         # samples bucketed by cell (row-major in (x cell, y cell)), with their coordinates
         start = np.zeros(cells * cells + 1, np.int64)
@@ -326,7 +328,7 @@ def grid_terms(
             px[q], py[q] = x_sorted[rx[q]], y_sorted[ry[q]]
         n_tasks = (n + _CHUNK - 1) // _CHUNK
         task_tied = np.zeros(n_tasks, np.int64)
-        for task in nb.prange(n_tasks):
+        for task in range(n_tasks):
             best = np.empty(k)
             for q in range(task * _CHUNK, min(n, (task + 1) * _CHUNK)):
                 xi, yi = px[q], py[q]
