@@ -335,10 +335,17 @@ def grid_terms(
                 cx, cy = rx[q] // side, ry[q] // side
                 best.fill(np.inf)
                 self_seen = False
-                # the 3 x 3 block of cells around the sample first, then grow towards the
-                # nearest unsearched side until no sample outside can be closer
-                x0, x1 = max(cx - 1, 0), min(cx + 1, cells - 1)
-                y0, y1 = max(cy - 1, 0), min(cy + 1, cells - 1)
+                # the 2 x 2 block of cells nearest the sample first (its cell and the
+                # neighbours on the side of its half), then grow towards the nearest unsearched
+                # side until no sample outside can be closer
+                if 2 * (rx[q] - cx * side) < side:
+                    x0, x1 = max(cx - 1, 0), cx
+                else:
+                    x0, x1 = cx, min(cx + 1, cells - 1)
+                if 2 * (ry[q] - cy * side) < side:
+                    y0, y1 = max(cy - 1, 0), cy
+                else:
+                    y0, y1 = cy, min(cy + 1, cells - 1)
                 a0, a1, b0, b1 = x0, x1, y0, y1
                 while True:
                     for gx in range(a0, a1 + 1):  # cells b0..b1 of a column are contiguous
