@@ -307,3 +307,22 @@ def test_surrogates_equal_the_estimator_on_hostile_data(
     perms = np.array([rng.permutation(n) for _ in range(2)])
     batched, truth, _ = _surrogates_and_truth(method, scale * x, scale * y, perms)
     np.testing.assert_array_equal(batched, truth)
+
+
+def test_large_multivariate_samples_use_the_estimator_per_surrogate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The sorted lists cost O(N^2) to build: past LIST_MAX_SAMPLES a multivariate test runs the
+    # estimator per surrogate (same values), while 1 + 1 keeps the grid.
+    import infolens.independence as independence
+
+    monkeypatch.setattr(independence, "LIST_MAX_SAMPLES", 50)
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((80, 2)), rng.standard_normal((80, 2))
+    _, arrays, statistic = _prepare_information("ksg", "mutual_information", [x, y], {})
+    assert not hasattr(statistic, "batch")
+    perm = rng.permutation(80)
+    expected = infolens.mutual_information(arrays[0], arrays[1][perm], method="ksg").value
+    assert statistic(perm) == expected
+    _, _, grid = _prepare_information("ksg", "mutual_information", [x[:, 0], y[:, 0]], {})
+    assert hasattr(grid, "batch")

@@ -133,6 +133,10 @@ def local_permutation(neighbors: IntArray, rng: np.random.Generator) -> IntArray
 # -- statistics under a permutation ---------------------------------------------------------
 
 
+LIST_MAX_SAMPLES = 50_000
+"""Largest sample whose sorted marginal neighbour lists are built (all pairs: O(N^2), about a
+minute at this size on two cores); beyond, each surrogate of a multivariate KSG / mixed test runs
+the estimator (a fresh joint search). The 1 + 1 grid has no such limit."""
 SURROGATE_MEMORY = 2**30
 """Bytes the sorted marginal neighbour lists of the k-NN surrogates may take (beyond them, the
 samples whose walk leaves the lists are searched by brute force: slower, same result)."""
@@ -297,6 +301,7 @@ def _prepare_information(
             quantity == "mutual_information"
             and estimator.name in ("ksg", "mixed_knn")
             and getattr(estimator, "variant", 1) == 1
+            and (arrays[0].shape[1] + arrays[1].shape[1] == 2 or len(arrays[0]) <= LIST_MAX_SAMPLES)
         ):
             return estimator, arrays, _KNNMutualInformation(estimator, *arrays)
     index = 1 if quantity == "mutual_information" else 0
