@@ -79,7 +79,7 @@ def test_other_schema_version_gives_a_clear_error_and_leaves_the_file(tmp_path: 
     conn.close()
     before = path.read_bytes()
     msg = (
-        f"Results database '{path}' has schema version 7; this infolens uses version 1. "
+        f"Results database '{path}' has schema version 7; this infolens uses version 2. "
         "The file was not modified; upgrade infolens to read it."
     )
     with pytest.raises(RuntimeError, match=re.escape(msg)):
@@ -94,7 +94,7 @@ def test_old_schema_version_gives_a_migration_path(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     msg = (
-        f"Results database '{path}' has schema version 0; this infolens uses version 1. The "
+        f"Results database '{path}' has schema version 0; this infolens uses version 2. The "
         "file was not modified; no automatic migration exists from that version: keep the old "
         "file, and re-run the sweep into a new database (--db NEW.db), then delete the old one."
     )

@@ -115,7 +115,7 @@ def test_schema_mismatch_and_missing_database_are_errors(tmp_path: Path) -> None
     code, _, err = invoke("run", "-t", "1v1-normal-0.75", "-m", "ksg", "--db", db, "--n", "50")
     assert code == 2
     assert (
-        f"Error: Results database '{db}' has schema version 9; this infolens uses version 1." in err
+        f"Error: Results database '{db}' has schema version 9; this infolens uses version 2." in err
     )
     code, _, err = invoke("report", "--db", tmp_path / "none.db")
     assert code == 2

@@ -4,6 +4,12 @@ The criterion is bmi's: a task is *solved* by a method when the mean estimate ov
 largest sample size run) is within a factor 1.5 of the truth, |ln(mean / truth)| < ln 1.5. For a
 task whose truth is 0 (conditional independence) it is solved, and within 10 %, when
 |mean| < ``ZERO_TOLERANCE`` nats.
+
+Runs made with ``ci`` (the estimator's own interval) get a table of their own, per task, method
+and level at the largest N: the mean estimate over seeds, the mean of the interval ends, and the
+coverage, in how many runs the truth lies inside that run's own interval (the calibration of the
+interval: about ``level x runs`` for a calibrated one). The other tables count each seed once,
+whether it was run with an interval, without, or both (the estimate is the same).
 """
 
 import base64
@@ -86,6 +92,31 @@ class CellSummary:
 
 @final
 @dataclass(frozen=True, kw_only=True)
+class IntervalSummary:
+    """Runs of one method at one interval level on one task and N, over seeds (nats)."""
+
+    task_id: str
+    method: str
+    n: int
+    level: float
+    truth: float
+    mean: float | None
+    mean_low: float | None
+    mean_high: float | None
+    n_estimates: int
+    n_intervals: int
+    n_covered: int
+    ci_methods: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def coverage(self) -> str:
+        """``"k/n"``: the truth inside the run's own interval in k of the n runs with one."""
+        return f"{self.n_covered}/{self.n_intervals}" if self.n_intervals else "—"
+
+
+@final
+@dataclass(frozen=True, kw_only=True)
 class MethodSummary:
     """One method over all its tasks (each at its largest sample size)."""
 
@@ -112,10 +143,20 @@ def method_label(result: RunResult) -> str:
     return f"{result.method}({inner})"
 
 
+def _one_per_seed(results: Sequence[RunResult]) -> list[RunResult]:
+    """Keep one run per key without the interval level (runs with and without ``ci`` share it)."""
+    kept: dict[tuple[object, ...], RunResult] = {}
+    for result in results:
+        key = result.key[:6]
+        if key not in kept or (result.success and not kept[key].success):
+            kept[key] = result
+    return list(kept.values())
+
+
 def summarize_cells(results: Sequence[RunResult]) -> list[CellSummary]:
     """Aggregate runs over seeds into one :class:`CellSummary` per (task, method, n)."""
     groups: dict[tuple[str, str, int], list[RunResult]] = defaultdict(list)
-    for result in results:
+    for result in _one_per_seed(results):
         groups[(result.task_id, method_label(result), result.n)].append(result)
     cells = []
     for (task_id, method, n), runs in groups.items():
@@ -142,6 +183,94 @@ def summarize_cells(results: Sequence[RunResult]) -> list[CellSummary]:
         )
     order = {tid: i for i, tid in enumerate(TASKS)}
     return sorted(cells, key=lambda c: (order.get(c.task_id, len(order)), c.task_id, c.method, c.n))
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarize_intervals(results: Sequence[RunResult]) -> list[IntervalSummary]:
+    """One :class:`IntervalSummary` per (task, method, n, level) of the runs made with ``ci``."""
+    groups: dict[tuple[str, str, int, float], list[RunResult]] = defaultdict(list)
+    for r in results:
+        if r.ci_level is not None:
+            groups[(r.task_id, method_label(r), r.n, r.ci_level)].append(r)
+    summaries = []
+    for (task_id, method, n, level), runs in groups.items():
+        ok = [r for r in runs if r.success and r.estimate is not None]
+        with_ci = [r for r in ok if r.ci_low is not None and r.ci_high is not None]
+        summaries.append(
+            IntervalSummary(
+                task_id=task_id,
+                method=method,
+                n=n,
+                level=level,
+                truth=runs[0].truth,
+                mean=_mean([r.estimate for r in ok if r.estimate is not None]),
+                mean_low=_mean([r.ci_low for r in with_ci if r.ci_low is not None]),
+                mean_high=_mean([r.ci_high for r in with_ci if r.ci_high is not None]),
+                n_estimates=len(ok),
+                n_intervals=len(with_ci),
+                n_covered=sum(bool(r.covered) for r in with_ci),
+                ci_methods=tuple(sorted({r.ci_method for r in with_ci if r.ci_method})),
+                reasons=tuple(dict.fromkeys(r.ci_error for r in ok if r.ci_error)),
+            )
+        )
+    order = {tid: i for i, tid in enumerate(TASKS)}
+    return sorted(
+        summaries,
+        key=lambda c: (order.get(c.task_id, len(order)), c.task_id, c.method, c.level, c.n),
+    )
+
+
+def final_intervals(
+    summaries: Sequence[IntervalSummary],
+) -> list[IntervalSummary]:
+    """Keep, per (task, method, level), the summary at the largest sample size."""
+    best: dict[tuple[str, str, float], IntervalSummary] = {}
+    for s in summaries:
+        key = (s.task_id, s.method, s.level)
+        if key not in best or s.n > best[key].n:
+            best[key] = s
+    return list(best.values())
+
+
+_INTERVAL_HEADER = [
+    "task",
+    "true",
+    "method",
+    "N",
+    "level",
+    "estimate [interval]",
+    "truth inside",
+    "interval",
+]
+
+
+def _interval_rows(summaries: Sequence[IntervalSummary]) -> list[list[str]]:
+    rows = []
+    for s in final_intervals(summaries):
+        if s.mean is None:
+            shown = "failed"
+        elif s.mean_low is None or s.mean_high is None:
+            shown = f"{s.mean:.3f} (no interval)"
+        else:
+            shown = f"{s.mean:.3f} [{s.mean_low:.3f}, {s.mean_high:.3f}]"
+        missing = s.n_estimates - s.n_intervals
+        coverage = s.coverage + (f" ({missing} without)" if missing and s.n_intervals else "")
+        reasons = "; ".join(dict.fromkeys(r.split(". ")[0].rstrip(".") + "." for r in s.reasons))
+        kind = ", ".join(s.ci_methods) or reasons or "—"
+        rows.append(
+            [s.task_id, f"{s.truth:.3f}", s.method, str(s.n), f"{s.level:g}", shown, coverage, kind]
+        )
+    return rows
+
+
+_INTERVAL_TITLE = (
+    "The estimator's own interval (largest N; mean estimate over seeds [mean of the interval "
+    "ends]; truth inside: in k of the n runs with an interval, the truth lies inside that run's "
+    "interval)"
+)
 
 
 def final_cells(cells: Sequence[CellSummary]) -> dict[tuple[str, str], CellSummary]:
@@ -244,12 +373,21 @@ def markdown_report(results: Sequence[RunResult]) -> str:
     """
     cells = summarize_cells(results)
     header, rows = _task_rows(cells)
+    intervals = summarize_intervals(results)
+    interval_part = (
+        f"\n## {_INTERVAL_TITLE}\n\n"
+        + _markdown_table(_INTERVAL_HEADER, _interval_rows(intervals))
+        + "\n"
+        if intervals
+        else ""
+    )
     return (
         "## Summary per method (largest N per task; ✗ = not within ×1.5)\n\n"
         + _markdown_table(_SUMMARY_HEADER, _summary_rows(summarize_methods(cells)))
         + "\n\n## Mean estimate per task (nats; ± the 95 % interval of the mean over seeds)\n\n"
         + _markdown_table(header, rows)
         + "\n"
+        + interval_part
     )
 
 
@@ -307,8 +445,16 @@ def heatmap_svg(cells: Sequence[CellSummary]) -> str:
     return "".join(parts)
 
 
-def _plots_png(cells: Sequence[CellSummary], columns: int = 4) -> str:
-    """Estimate vs N per task (mean ± sd over seeds, truth dashed), as a base64 PNG."""
+def _plots_png(
+    cells: Sequence[CellSummary],
+    intervals: Sequence[IntervalSummary] = (),
+    columns: int = 4,
+) -> str:
+    """Estimate vs N per task (mean ± sd over seeds, truth dashed), as a base64 PNG.
+
+    Where runs have the estimator's own interval, its mean ends are a shaded band (the highest
+    level run, per task and method).
+    """
     import matplotlib  # noqa: PLC0415 - the plot extra is imported only here
 
     matplotlib.use("Agg")
@@ -329,7 +475,14 @@ def _plots_png(cells: Sequence[CellSummary], columns: int = 4) -> str:
             )
             if points:
                 ns, means, sds = zip(*points, strict=True)
-                ax.errorbar(ns, means, yerr=sds, marker="o", markersize=3, capsize=2, label=method)
+                line = ax.errorbar(
+                    ns, means, yerr=sds, marker="o", markersize=3, capsize=2, label=method
+                )
+                band = _band(intervals, tid, method)
+                if band:
+                    xs, lows, highs = zip(*band, strict=True)
+                    colour = line.lines[0].get_color()
+                    ax.fill_between(xs, lows, highs, color=colour, alpha=0.2, linewidth=0)
         ax.set_title(tid, fontsize=8)
         ax.set_xscale("log")
         ax.set_xlabel("N", fontsize=7)
@@ -344,6 +497,21 @@ def _plots_png(cells: Sequence[CellSummary], columns: int = 4) -> str:
     fig.savefig(buffer, format="png", dpi=60)
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _band(
+    intervals: Sequence[IntervalSummary], task_id: str, method: str
+) -> list[tuple[int, float, float]]:
+    """Return (n, mean low, mean high) of the highest-level interval runs of a task and method."""
+    mine = [s for s in intervals if s.task_id == task_id and s.method == method]
+    if not mine:
+        return []
+    level = max(s.level for s in mine)
+    return sorted(
+        (s.n, s.mean_low, s.mean_high)
+        for s in mine
+        if s.level == level and s.mean_low is not None and s.mean_high is not None
+    )
 
 
 _CSS = """
@@ -365,7 +533,8 @@ def html_report(results: Sequence[RunResult], *, title: str = "infolens benchmar
     header, rows = _task_rows(cells)
     versions = sorted({r.infolens_version for r in results})
     preprocess = sorted({r.preprocess for r in results})
-    plots = _plots_png(cells) if cells else ""
+    intervals = summarize_intervals(results)
+    plots = _plots_png(cells, intervals) if cells else ""
     image = f'<img alt="estimate versus N per task" src="data:image/png;base64,{plots}">'
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -383,7 +552,15 @@ def html_report(results: Sequence[RunResult], *, title: str = "infolens benchmar
         + "<h2>Mean estimate per task (± the 95 % interval of the mean over seeds; ✗: not "
         "within ×1.5)</h2>"
         + _html_table(header, rows)
-        + "<h2>Estimate versus N (mean ± sd over seeds; dashed: truth)</h2>"
+        + (
+            f"<h2>{html.escape(_INTERVAL_TITLE)}</h2>"
+            + _html_table(_INTERVAL_HEADER, _interval_rows(intervals))
+            if intervals
+            else ""
+        )
+        + "<h2>Estimate versus N (mean ± sd over seeds; dashed: truth"
+        + ("; shaded: the mean of the estimator's own interval" if intervals else "")
+        + ")</h2>"
         + (image if cells else "<p>No runs.</p>")
         + "</body></html>\n"
     )

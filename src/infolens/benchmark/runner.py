@@ -1,7 +1,9 @@
 """The benchmark runner: the grid tasks × methods × sample sizes × seeds, resumable, on Dask.
 
 Only the runner turns estimator failures into data: an exception inside an estimator becomes a
-failed :class:`RunResult` with the error text, and the sweep goes on.
+failed :class:`RunResult` with the error text, and the sweep goes on. With ``ci`` (a level), each
+run also asks the estimator for its own confidence interval (:mod:`infolens.uncertainty`); a
+method that cannot give one keeps its estimate, with the reason in ``ci_error``.
 """
 
 import contextlib
@@ -17,6 +19,7 @@ from typing import Any, final
 import numpy as np
 
 import infolens
+from infolens._estimate import ConfidenceInterval, Estimate
 from infolens._limits import (
     FLOAT_BYTES,
     RUN_BYTES,
@@ -25,8 +28,8 @@ from infolens._limits import (
     format_count,
 )
 from infolens._preprocess import standardize
-from infolens._validation import check_choice, check_int
-from infolens.benchmark.store import ResultStore, RunResult, params_key
+from infolens._validation import check_choice, check_int, check_rng
+from infolens.benchmark.store import ResultStore, RunKey, RunResult, params_key
 from infolens.benchmark.suite import get_task, select_tasks
 from infolens.benchmark.tasks import Task
 from infolens.estimators.registry import TORCH_METHODS, available_methods, make_estimator
@@ -51,12 +54,13 @@ class RunSpec:
     preprocess: str = "none"
     n: int
     seed: int
+    ci: float | None = None
 
     @property
-    def key(self) -> tuple[str, str, str, str, int, int]:
+    def key(self) -> RunKey:
         """The unique key of the run in the store."""
         params = params_key(self.params)
-        return (self.task_id, self.method, params, self.preprocess, self.n, self.seed)
+        return (self.task_id, self.method, params, self.preprocess, self.n, self.seed, self.ci)
 
 
 @contextlib.contextmanager
@@ -89,7 +93,10 @@ def execute(spec: RunSpec) -> RunResult:
     """Sample the task (seeded with ``spec.seed``), run the estimator and record the outcome.
 
     Never raises for a failing estimator: the exception becomes ``success=False`` with its
-    type and message in ``error``.
+    type and message in ``error``. With ``spec.ci``, the estimator's own interval follows, as
+    ``mutual_information(..., ci=spec.ci)`` computes it (the same estimator and generator, so
+    the estimate is the one of the run without ``ci``); an interval that cannot be had leaves
+    the estimate and puts its reason in ``ci_error``. ``wall_time`` is the estimate's alone.
 
     Examples
     --------
@@ -103,21 +110,36 @@ def execute(spec: RunSpec) -> RunResult:
     data = task.sample(spec.n, rng=spec.seed)
     if spec.preprocess == "standardize":
         data = tuple(standardize(a) for a in data)
-    estimate: float | None = None
+    result: Estimate | None = None
     error: str | None = None
-    elapsed: float | None = None
-    function = getattr(infolens, task.quantity)
+    interval: ConfidenceInterval | None = None
+    ci_error: str | None = None
     params = dict(spec.params)
     if spec.method in TORCH_METHODS:
         params.setdefault("verbose", False)  # no progress bars inside the sweep's own
     with _peak_memory() as peak, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         start = time.perf_counter()
+        # What the functional API does (infolens.functional._dispatch), split in two steps so
+        # that a missing interval cannot cost the estimate.
+        generator = check_rng(spec.seed)
         try:
-            estimate = float(function(*data, method=spec.method, rng=spec.seed, **params))
+            estimator = make_estimator(spec.method, task.quantity, **params)
+            result = getattr(estimator, task.quantity)(*data, rng=generator)
         except Exception as err:  # noqa: BLE001 - the runner records every failure
             error = f"{type(err).__name__}: {err}"
         elapsed = time.perf_counter() - start
+        if spec.ci is not None and result is not None:
+            from infolens.uncertainty import attach_interval  # noqa: PLC0415 (scipy.stats)
+
+            try:
+                with_ci = attach_interval(
+                    result, estimator, task.quantity, list(data), spec.ci, generator
+                )
+                interval = with_ci.ci
+            except Exception as err:  # noqa: BLE001 - no interval is data, not a crash
+                ci_error = f"{type(err).__name__}: {err}"
+    estimate = None if result is None else float(result)
     return RunResult(
         task_id=spec.task_id,
         method=spec.method,
@@ -133,6 +155,11 @@ def execute(spec: RunSpec) -> RunResult:
         success=error is None,
         error=error,
         infolens_version=infolens.__version__,
+        ci_low=None if interval is None else float(interval.low),
+        ci_high=None if interval is None else float(interval.high),
+        ci_level=spec.ci,
+        ci_method=None if interval is None else interval.method,
+        ci_error=ci_error,
     )
 
 
@@ -243,6 +270,7 @@ def plan(
     n: int | Sequence[int] = 5000,
     seeds: int | str | Sequence[int] = 0,
     preprocess: str = "none",
+    ci: float | None = None,
 ) -> list[RunSpec]:
     """Return the grid of runs, validated, in order task × method × n × seed.
 
@@ -267,9 +295,14 @@ def plan(
         raise InvalidParameterError("No sample sizes given: 'n' must hold at least one int.")
     seed_list = _seed_list(seeds)
     check_choice(preprocess, PREPROCESSING, name="preprocess")
+    level = None
+    if ci is not None:
+        from infolens.uncertainty import check_level  # noqa: PLC0415 (scipy.stats: when used)
+
+        level = check_level(ci)
     _check_grid_memory(task_ids, len(specs), sizes, len(seed_list))
     return [
-        RunSpec(task_id=t, method=m, params=p, preprocess=preprocess, n=size, seed=s)
+        RunSpec(task_id=t, method=m, params=p, preprocess=preprocess, n=size, seed=s, ci=level)
         for t in task_ids
         for m, p in specs
         for size in sizes
@@ -310,6 +343,7 @@ def run(
     seeds: int | str | Sequence[int] = 0,
     db: str | Path | None = None,
     preprocess: str = "none",
+    ci: float | None = None,
     scheduler: str | None = None,
     n_workers: int | None = None,
     retry_failed: bool = False,
@@ -336,6 +370,13 @@ def run(
         ``"standardize"`` scales every column of X, Y (and Z) to zero mean and unit variance
         before estimating (bmi's protocol), with the library's one helper,
         :func:`infolens._preprocess.standardize` (ddof = 0).
+    ci : float or None, default=None
+        Also ask each run for the estimator's own confidence interval at this level (e.g.
+        0.95), as ``mutual_information(..., ci=ci)`` gives it (see ``docs/uncertainty.md``),
+        stored in ``ci_low``/``ci_high``/``ci_method``. The level is part of a run's key: runs
+        with and without it (or at two levels) are separate rows, so a sweep resumed with a
+        level computes the intervals. A method that cannot give an interval keeps its
+        estimate and records why in ``ci_error``.
     scheduler : {"serial", "threads", "processes"}, "tcp://host:port" or None, default=None
         ``None``/``"serial"`` runs in this process; the others submit the runs to a
         dask.distributed cluster (local threads or processes, or an existing scheduler) and
@@ -357,13 +398,14 @@ def run(
     Raises
     ------
     ValueError
-        For unknown tasks, methods, schedulers or preprocessing, or invalid sizes and seeds.
+        For unknown tasks, methods, schedulers or preprocessing, invalid sizes and seeds, or a
+        ``ci`` that is not a level in (0, 1).
     OSError
         If the database cannot be written (nothing stored is lost).
     RuntimeError
         If the database has another schema version.
     """
-    grid = plan(tasks, methods, n=n, seeds=seeds, preprocess=preprocess)
+    grid = plan(tasks, methods, n=n, seeds=seeds, preprocess=preprocess, ci=ci)
     scheduler = _check_scheduler(scheduler)
     if n_workers is not None:
         check_int(n_workers, name="n_workers", owner="the benchmark runner")

@@ -1,8 +1,17 @@
 """The SQLite results store: one row per run, WAL journal, schema version in ``user_version``.
 
 Each result is committed in its own transaction, so a killed sweep loses at most the run in
-progress, and the ``UNIQUE`` key (task, method, parameters, preprocessing, n, seed) makes
-re-running idempotent: finished rows are skipped, never duplicated.
+progress, and the unique key (task, method, parameters, preprocessing, n, seed, interval level)
+makes re-running idempotent: finished rows are skipped, never duplicated. The level is part of
+the key (``NULL``, no interval, counts as one value) so that a run with ``ci=0.95`` is a run of
+its own beside the same cell without an interval, and a sweep resumed with ``--ci`` computes the
+intervals instead of finding the cell done.
+
+Schema 2 added the estimator's own interval (``ci_low``, ``ci_high``, ``ci_level``,
+``ci_method``, and ``ci_error``: why a run asked for an interval and got none). A schema-1 file
+is migrated in place when opened for writing: one transaction rebuilds the table with the new
+key (rows, ids and times kept; their interval columns ``NULL``); opened only for reading (a
+report), it is read as it is and not modified.
 
 Several processes may open, create and fill one database at once: the schema is created under a
 write lock (``BEGIN IMMEDIATE``) with ``CREATE TABLE IF NOT EXISTS``, every connection waits up
@@ -33,7 +42,7 @@ __all__ = [
 ]
 
 #: Version of the table layout, stored with ``PRAGMA user_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Seconds a connection waits for another connection's lock (SQLite busy timeout), and again for
 #: each retry of a statement that still found the database locked.
@@ -42,8 +51,8 @@ _RETRIES = 3
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
+_TABLE = """
+CREATE TABLE IF NOT EXISTS {table} (
     id INTEGER PRIMARY KEY,
     task_id TEXT NOT NULL,
     method TEXT NOT NULL,
@@ -60,9 +69,19 @@ CREATE TABLE IF NOT EXISTS runs (
     error TEXT,
     infolens_version TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    UNIQUE (task_id, method, params, preprocess, n, seed)
+    ci_low REAL,
+    ci_high REAL,
+    ci_level REAL,
+    ci_method TEXT,
+    ci_error TEXT
 )
 """
+# A NULL level (no interval asked for) is one value of the key: ifnull(ci_level, 0), since a
+# level is never 0. (A plain UNIQUE constraint treats every NULL as distinct.)
+_KEY_INDEX = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_key ON runs "
+    "(task_id, method, params, preprocess, n, seed, ifnull(ci_level, 0))"
+)
 
 _COLUMNS = (
     "task_id",
@@ -79,8 +98,19 @@ _COLUMNS = (
     "status",
     "error",
     "infolens_version",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "ci_method",
+    "ci_error",
 )
+_CI_COLUMNS = ("ci_low", "ci_high", "ci_level", "ci_method", "ci_error")
 _ALL_COLUMNS = frozenset(("id", *_COLUMNS, "created_at"))
+#: The columns of a schema-1 table (no interval columns).
+_V1_COLUMNS = _ALL_COLUMNS - frozenset(_CI_COLUMNS)
+
+#: The key of a run: task, method, parameters (JSON), preprocessing, n, seed, interval level.
+RunKey = tuple[str, str, str, str, int, int, float | None]
 
 _T = TypeVar("_T")
 
@@ -128,6 +158,15 @@ class RunResult:
         ``"ExceptionType: message"`` of a failed run.
     infolens_version : str
         The version that produced the row.
+    ci_low, ci_high : float or None
+        The estimator's own confidence interval, in nats (``None`` without one).
+    ci_level : float or None
+        The confidence level asked for (``None``: no interval asked for); part of the key.
+    ci_method : str or None
+        The interval's procedure (``"subsampling"``, ``"asymptotic"``, ``"bca_bootstrap"``...).
+    ci_error : str or None
+        ``"ExceptionType: message"`` when an interval was asked for and the method could not
+        give one (the estimate is kept).
     """
 
     task_id: str
@@ -144,9 +183,14 @@ class RunResult:
     success: bool
     error: str | None = None
     infolens_version: str = ""
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = None
+    ci_method: str | None = None
+    ci_error: str | None = None
 
     @property
-    def key(self) -> tuple[str, str, str, str, int, int]:
+    def key(self) -> RunKey:
         """The unique key of the run in the store."""
         return (
             self.task_id,
@@ -155,7 +199,15 @@ class RunResult:
             self.preprocess,
             self.n,
             self.seed,
+            self.ci_level,
         )
+
+    @property
+    def covered(self) -> bool | None:
+        """Whether the truth lies inside the run's own interval (``None`` without one)."""
+        if self.ci_low is None or self.ci_high is None:
+            return None
+        return self.ci_low <= self.truth <= self.ci_high
 
     def _row(self) -> tuple[Any, ...]:
         return (
@@ -170,10 +222,17 @@ class RunResult:
             "success" if self.success else "failed",
             self.error,
             self.infolens_version,
+            self.ci_low,
+            self.ci_high,
+            self.ci_level,
+            self.ci_method,
+            self.ci_error,
         )
 
 
 def _from_row(row: sqlite3.Row) -> RunResult:
+    names = row.keys()
+    interval = {name: row[name] if name in names else None for name in _CI_COLUMNS}
     return RunResult(
         task_id=row["task_id"],
         method=row["method"],
@@ -189,6 +248,7 @@ def _from_row(row: sqlite3.Row) -> RunResult:
         success=row["status"] == "success",
         error=row["error"],
         infolens_version=row["infolens_version"],
+        **interval,
     )
 
 
@@ -333,9 +393,50 @@ class ResultStore:
             self._set_wal()
             _retry(self._create_schema)
             version, tables = self._inspect()
+        if version == 1 and create and self._columns(tables) == _V1_COLUMNS:
+            self._check_integrity()
+            self._migrate_from_1()
+            version, tables = self._inspect()
         self._check_schema(version, tables)
         self._check_integrity()
         self._set_wal()
+
+    def _columns(self, tables: list[str]) -> frozenset[str]:
+        if "runs" not in tables:
+            return frozenset()
+        return frozenset(row[1] for row in self._conn.execute("PRAGMA table_info(runs)"))
+
+    def _migrate_from_1(self) -> None:
+        """Rebuild a schema-1 table as schema 2, in one transaction (rows, ids, times kept)."""
+
+        def migrate() -> None:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                # A second look under the write lock: another process may have migrated it.
+                if int(self._conn.execute("PRAGMA user_version").fetchone()[0]) == 1:
+                    old = ", ".join(sorted(_V1_COLUMNS))
+                    self._conn.execute(_TABLE.format(table="runs_v2"))
+                    self._conn.execute(f"INSERT INTO runs_v2 ({old}) SELECT {old} FROM runs")
+                    self._conn.execute("DROP TABLE runs")
+                    self._conn.execute("ALTER TABLE runs_v2 RENAME TO runs")
+                    self._conn.execute(_KEY_INDEX)
+                    self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self._conn.commit()
+            except BaseException:
+                self._conn.rollback()
+                raise
+
+        try:
+            _retry(migrate)
+        except sqlite3.OperationalError as err:
+            if _is_locked(err):
+                raise
+            raise ResultStoreError(
+                f"Results database {self.path!r} has schema version 1, which this infolens "
+                f"migrates in place to version {SCHEMA_VERSION} (adding the interval columns), "
+                f"and the migration failed ({err}). The file was not modified; make it "
+                "writable, or copy it and give the copy as --db."
+            ) from None
 
     def _create_schema(self) -> None:
         # The write lock first, then a second look: of several processes creating one file at
@@ -344,7 +445,8 @@ class ResultStore:
         try:
             version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
             if version == 0:
-                self._conn.execute(_SCHEMA)
+                self._conn.execute(_TABLE.format(table="runs"))
+                self._conn.execute(_KEY_INDEX)
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._conn.commit()
         except BaseException:
@@ -355,9 +457,10 @@ class ResultStore:
         _retry(lambda: self._conn.execute("PRAGMA journal_mode = WAL").fetchone())
 
     def _check_schema(self, version: int, tables: list[str]) -> None:
-        if version == SCHEMA_VERSION and "runs" in tables:
-            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(runs)")}
-            if columns == _ALL_COLUMNS:
+        if version in (1, SCHEMA_VERSION):  # a schema-1 file here is only being read
+            if "runs" in tables and self._columns(tables) == (
+                _ALL_COLUMNS if version == SCHEMA_VERSION else _V1_COLUMNS
+            ):
                 return
             raise ResultStoreError(
                 f"Results database {self.path!r} has a 'runs' table with other columns than an "
@@ -434,17 +537,17 @@ class ResultStore:
             [result._row()],
         )
 
-    def delete_failed(self, keys: Iterable[tuple[str, str, str, str, int, int]]) -> None:
+    def delete_failed(self, keys: Iterable[RunKey]) -> None:
         """Delete the failed rows among ``keys`` (to retry them)."""
         self._write(
             "DELETE FROM runs WHERE status = 'failed' AND task_id = ? AND method = ? "
-            "AND params = ? AND preprocess = ? AND n = ? AND seed = ?",
+            "AND params = ? AND preprocess = ? AND n = ? AND seed = ? AND ci_level IS ?",
             keys,
         )
 
-    def finished_keys(self) -> set[tuple[str, str, str, str, int, int]]:
+    def finished_keys(self) -> set[RunKey]:
         """Return the keys of every stored run."""
-        rows = self._read("SELECT task_id, method, params, preprocess, n, seed FROM runs")
+        rows = self._read("SELECT task_id, method, params, preprocess, n, seed, ci_level FROM runs")
         return {tuple(row) for row in rows}
 
     def results(self) -> list[RunResult]:
