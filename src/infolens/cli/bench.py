@@ -206,10 +206,22 @@ def run_command(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Run failed cells again.")
     ] = False,
+    ci: Annotated[
+        float | None,
+        typer.Option(
+            "--ci",
+            metavar="LEVEL",
+            help="Also compute each run's confidence interval at this level, e.g. 0.95 (as "
+            "`infolens estimate --ci`; method per estimator family: see docs/uncertainty.md).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run tasks x methods x sizes x seeds into an SQLite database (skipping finished runs).
 
     --jobs sets the workers of a local dask cluster (--scheduler threads or processes).
+    --ci LEVEL records the estimator's own interval with each run (a method without one
+    keeps its estimate); runs with and without --ci, or at two levels, are separate runs.
     """
     err_console = Console(stderr=True, highlight=False)
     progress = Progress(
@@ -254,6 +266,7 @@ def run_command(
                 seeds=seed_list,
                 db=db,
                 preprocess=preprocess,
+                ci=ci,
                 scheduler=scheduler,
                 n_workers=None if jobs == -1 else jobs,
                 retry_failed=retry_failed,
@@ -273,6 +286,13 @@ def run_command(
             str(s.failed_runs),
         )
     Console(highlight=False, soft_wrap=True).print(table)
+    if ci is not None:
+        with_ci = [r for r in results if r.covered is not None]
+        inside = sum(bool(r.covered) for r in with_ci)
+        typer.echo(
+            f"Intervals at level {ci:g}: the truth inside {inside} of {len(with_ci)} "
+            f"({len(results) - len(with_ci)} runs without an interval)."
+        )
     typer.echo(f"{len(results)} runs in {db} ({len(failed)} new failed).")
 
 
