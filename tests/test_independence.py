@@ -43,7 +43,8 @@ def _surrogates_and_truth(
     import warnings
 
     _, arrays, statistic = _prepare_information(method, "mutual_information", [x, y], params)
-    batched = statistic.batch(perms)  # type: ignore[attr-defined]
+    batch = getattr(statistic, "batch", None)  # heavy ties: the estimator per surrogate
+    batched = batch(perms) if batch else np.array([statistic(p) for p in perms])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ksg's tie-breaking noise warns
         truth = np.array(
@@ -80,11 +81,13 @@ def test_batched_knn_surrogates_on_tied_and_lattice_data(
 ) -> None:
     # Repeated values put the k-th joint neighbour at distance zero for some permutations:
     # mixed_knn counts the copies (Gao et al.), ksg hands the permutation to the estimator.
+    # 30 levels: about 13 copies of each value, fewer than sqrt(2N) = 28 (the batched limit)
     rng = np.random.default_rng(global_random_seed)
-    x = rng.integers(0, 4, (300, dims)).astype(float)
-    y = x[:, :1] + rng.integers(0, 3, (300, 1))
-    perms = np.array([rng.permutation(300) for _ in range(3)])
-    batched, truth, _ = _surrogates_and_truth(method, x, y, perms)
+    x = rng.integers(0, 30, (400, dims)).astype(float)
+    y = x[:, :1] + rng.integers(0, 3, (400, 1))
+    perms = np.array([np.arange(400)] + [rng.permutation(400) for _ in range(3)])
+    batched, truth, statistic = _surrogates_and_truth(method, x, y, perms)
+    assert hasattr(statistic, "batch")
     np.testing.assert_array_equal(batched, truth)
 
 
@@ -100,8 +103,8 @@ def test_surrogates_past_truncated_lists_fall_back_exactly(
     rng = np.random.default_rng(global_random_seed)
     x = rng.standard_normal((250, 3))
     y = rng.standard_normal((250, 2)) + x[:, :2]
-    if ties:
-        x, y = np.round(x), np.round(y)
+    if ties:  # a half-integer lattice: rows repeat, but fewer than sqrt(2N) times
+        x, y = np.round(2 * x) / 2, np.round(2 * y) / 2
     perms = np.array([rng.permutation(250) for _ in range(2)])
     batched, truth, statistic = _surrogates_and_truth("mixed_knn", x, y, perms)
     np.testing.assert_array_equal(batched, truth)
@@ -326,3 +329,17 @@ def test_large_multivariate_samples_use_the_estimator_per_surrogate(
     assert statistic(perm) == expected
     _, _, grid = _prepare_information("ksg", "mutual_information", [x[:, 0], y[:, 0]], {})
     assert hasattr(grid, "batch")
+
+
+def test_heavily_tied_marginals_use_the_estimator_per_surrogate() -> None:
+    # A constant feature against a label: every value repeats thousands of times, which the
+    # estimator's sort-based tie handling counts in O(N log N); the grid would scan the ties.
+    rng = np.random.default_rng(0)
+    x, y = np.zeros(2000), (rng.random(2000) < 0.05).astype(float)
+    _, _, statistic = _prepare_information("mixed_knn", "mutual_information", [x, y], {})
+    assert not hasattr(statistic, "batch")
+    light = np.round(rng.standard_normal(2000), 2)  # ties in groups of about 10 (< sqrt(2N))
+    _, _, batched = _prepare_information(
+        "mixed_knn", "mutual_information", [light, rng.standard_normal(2000)], {}
+    )
+    assert hasattr(batched, "batch")

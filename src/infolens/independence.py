@@ -142,6 +142,22 @@ SURROGATE_MEMORY = 2**30
 samples whose walk leaves the lists are searched by brute force: slower, same result)."""
 
 
+def _batchable(x: FloatArray, y: FloatArray) -> bool:
+    """Whether the batched k-NN surrogates suit these marginals (else: the estimator each time).
+
+    Not when a value (row) repeats more than ``sqrt(2 N)`` times in either space: the grid's
+    cells and the sorted lists would then hold whole groups of ties at distance zero, which the
+    estimator's sort-based tie handling counts far faster (a constant feature against a label
+    at N = 1,000,000); nor for multivariate samples beyond :data:`LIST_MAX_SAMPLES`.
+    """
+    from infolens.estimators._knn import duplicate_counts
+
+    n = len(x)
+    if max(float(duplicate_counts(a).max()) for a in (x, y)) > math.sqrt(2.0 * n):
+        return False
+    return x.shape[1] + y.shape[1] == 2 or n <= LIST_MAX_SAMPLES
+
+
 class _KNNMutualInformation:
     """KSG-1 / mixed k-NN I(X; Y[perm]) of many permutations, the marginal work done once.
 
@@ -301,7 +317,7 @@ def _prepare_information(
             quantity == "mutual_information"
             and estimator.name in ("ksg", "mixed_knn")
             and getattr(estimator, "variant", 1) == 1
-            and (arrays[0].shape[1] + arrays[1].shape[1] == 2 or len(arrays[0]) <= LIST_MAX_SAMPLES)
+            and _batchable(arrays[0], arrays[1])
         ):
             return estimator, arrays, _KNNMutualInformation(estimator, *arrays)
     index = 1 if quantity == "mutual_information" else 0
