@@ -282,3 +282,31 @@ def test_report_shows_the_mean_interval_and_the_coverage() -> None:
 def test_report_without_interval_runs_has_no_interval_table() -> None:
     runs = [r for r in _interval_runs() if r.ci_level is None]
     assert "truth inside" not in markdown_report(runs)
+
+
+def test_migration_tolerates_another_process_migrating_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two openers of a schema-1 file, made deterministic: B migrates after A looked."""
+    db = tmp_path / "old.db"
+    _schema_1_database(db)
+    original = ResultStore._migrate_from_1
+    calls: list[int] = []
+    # a second rebuild would copy only the schema-1 columns and lose this interval
+    interval: dict[str, object] = {"ci_low": 0.1, "ci_high": 0.3, "ci_level": 0.9}
+
+    def lose_the_race(self: ResultStore) -> None:
+        if not calls:
+            calls.append(1)
+            with monkeypatch.context() as inner:
+                inner.setattr(ResultStore, "_migrate_from_1", original)
+                with ResultStore(db) as other:  # the other process migrates first
+                    other.add(_result(method="gaussian", seed=1, estimate=0.2, **interval))
+        original(self)  # finds version 2 under the lock and does nothing
+
+    monkeypatch.setattr(ResultStore, "_migrate_from_1", lose_the_race)
+    with ResultStore(db) as store:
+        assert calls == [1]
+        store.add(_result(method="gaussian", n=100, seed=0, estimate=9.0))  # the v1 key: ignored
+        assert [(r.seed, r.estimate) for r in store.results()] == [(0, 0.123), (1, 0.2)]
+        assert store.results()[1].ci_low == 0.1
