@@ -1,6 +1,7 @@
 """Permutation tests of (conditional) independence: exact pieces, calibration and errors."""
 
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -37,7 +38,7 @@ def test_p_value_counts_the_null_at_or_above_the_statistic(global_random_seed: i
 
 
 def _surrogates_and_truth(
-    method: str, x: np.ndarray, y: np.ndarray, perms: np.ndarray, **params: object
+    method: str, x: np.ndarray, y: np.ndarray, perms: np.ndarray, **params: Any
 ) -> tuple[np.ndarray, np.ndarray, object]:
     """The batched surrogates of ``perms`` and the estimator on each permuted data set."""
     import warnings

@@ -428,6 +428,7 @@ def test_bootstrap_falls_back_to_the_basic_interval_where_bca_collapses() -> Non
         result = infolens.entropy(symbols, method="plugin", ci=0.95, rng=seed)
         assert result.ci is not None
         assert result.ci.method == "basic_bootstrap"
+        assert result.ci.standard_error is not None
         assert result.ci.high - result.ci.low > 2 * result.ci.standard_error
         covered += result.ci.low <= math.log(300) <= result.ci.high
     assert covered >= 34

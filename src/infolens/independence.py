@@ -196,7 +196,7 @@ class _KNNMutualInformation:
             y_rank = np.empty(n, dtype=np.intp)
             x_order, y_order = np.argsort(x[:, 0]), np.argsort(y[:, 0])
             x_rank[x_order], y_rank[y_order] = np.arange(n), np.arange(n)
-            side = max(1, int(math.ceil(math.sqrt(2.0 * n))))  # ~2 samples a cell
+            side = max(1, math.isqrt(n - 1) + 1)  # ~1 sample a cell (measured best)
             return (x[x_order, 0], x_rank, y[y_order, 0], y_rank, side)
         # Lists long enough for the lock-step walk (about twice the smaller marginal count) of
         # nearly every sample of a pilot permutation, within the memory budget; counts that run
