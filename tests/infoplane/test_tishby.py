@@ -27,7 +27,8 @@ pathlib.Path(run).mkdir(parents=True, exist_ok=True)
 store = PlaneStore(run + "/records.db")
 def factory(model, x, y):
     return InformationPlane(model, layers=model.representation_layers, inputs=x, labels=y,
-                            estimators=[FixedBinning()], store=store, activations_dir=run + "/act")
+                            estimators=[FixedBinning()], store=store, activations_dir=run + "/act",
+                            epochs="every")  # every epoch, not a time budget: runs must match
 train(TrainingConfig(epochs=int(sys.argv[3]), checkpoint_every=5), seed=3, run_dir=run,
       plane_factory=factory, data=data)
 """
