@@ -771,6 +771,8 @@ class InformationPlane:
 
 
 __all__ = [
+    "AUTO_OVERHEAD",
+    "BUDGET_GRACE_S",
     "NARROW_WIDTH",
     "EstimationFailedWarning",
     "InformationPlane",
