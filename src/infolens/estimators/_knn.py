@@ -114,18 +114,21 @@ def lattice_codes(column: FloatArray) -> tuple[FloatArray, int] | None:
     span = float(values[-1] - values[0])
     tol = 16.0 * np.finfo(np.float64).eps * max(abs(float(values[0])), abs(float(values[-1])))
     smallest_gap = float(np.diff(values).min())
-    for divisor in range(1, 7):
-        gap = smallest_gap / divisor
-        if tol > 1e-6 * gap:  # the offset swamps the spacing: no reliable lattice
+    # The six candidate spacings at once (one array operation each, not a loop of them: this
+    # check runs on every column of every k-NN input); then the first candidate decides.
+    trial = smallest_gap / np.arange(1.0, 7.0)
+    levels = np.rint(span / trial)
+    gaps = span / levels
+    offsets = values - values[0]
+    misfit = np.abs(offsets - np.rint(offsets / gaps[:, None]) * gaps[:, None]).max(axis=1)
+    for gap0, count, gap, worst in zip(trial, levels, gaps, misfit, strict=True):
+        if tol > 1e-6 * gap0:  # the offset swamps the spacing: no reliable lattice
             return None
-        levels = float(np.rint(span / gap))
-        if levels > LATTICE_MAX_LEVELS:
+        if count > LATTICE_MAX_LEVELS:
             return None
-        gap = span / levels
-        codes = np.rint((values - values[0]) / gap)
-        if float(np.abs(values - values[0] - codes * gap).max()) <= tol:
+        if float(worst) <= tol:
             # the same arithmetic per sample as per distinct value: the same codes
-            return np.asarray(np.rint((column - values[0]) / gap), dtype=np.float64), int(levels)
+            return np.asarray(np.rint((column - values[0]) / gap), dtype=np.float64), int(count)
     return None
 
 
