@@ -274,14 +274,10 @@ class _Statistic:
 
     def surrogates(self, seed: np.random.SeedSequence, count: int) -> FloatArray:
         rng = np.random.default_rng(seed)
-        perms = np.array(
-            [
-                rng.permutation(self.n)
-                if self.neighbors is None
-                else local_permutation(self.neighbors, rng)
-                for _ in range(count)
-            ]
-        )
+        if self.neighbors is None:  # every row shuffled independently, in one call
+            perms = rng.permuted(np.broadcast_to(np.arange(self.n), (count, self.n)), axis=1)
+        else:
+            perms = np.array([local_permutation(self.neighbors, rng) for _ in range(count)])
         batch = getattr(self.function, "batch", None)
         if batch is not None:
             return np.asarray(batch(perms), dtype=np.float64)

@@ -310,8 +310,11 @@ def grid_terms(
         perm = perms[b]
         # samples bucketed by cell (row-major in (x cell, y cell)), with their coordinates
         start = np.zeros(cells * cells + 1, np.int64)
+        cell_of = np.empty(n, np.int64)
         for i in range(n):
-            start[(x_rank[i] // side) * cells + y_rank[perm[i]] // side + 1] += 1
+            c = (x_rank[i] // side) * cells + y_rank[perm[i]] // side
+            cell_of[i] = c
+            start[c + 1] += 1
         for c in range(cells * cells):
             start[c + 1] += start[c]
         fill = start[:-1].copy()
@@ -321,7 +324,7 @@ def grid_terms(
         ry = np.empty(n, np.int64)
         sample = np.empty(n, np.int64)
         for i in range(n):
-            c = (x_rank[i] // side) * cells + y_rank[perm[i]] // side
+            c = cell_of[i]
             q = fill[c]
             fill[c] += 1
             rx[q], ry[q], sample[q] = x_rank[i], y_rank[perm[i]], i
@@ -335,17 +338,11 @@ def grid_terms(
                 cx, cy = rx[q] // side, ry[q] // side
                 best.fill(np.inf)
                 self_seen = False
-                # the 2 x 2 block of cells nearest the sample first (its cell and the
-                # neighbours on the side of its half), then grow towards the nearest unsearched
-                # side until no sample outside can be closer
-                if 2 * (rx[q] - cx * side) < side:
-                    x0, x1 = max(cx - 1, 0), cx
-                else:
-                    x0, x1 = cx, min(cx + 1, cells - 1)
-                if 2 * (ry[q] - cy * side) < side:
-                    y0, y1 = max(cy - 1, 0), cy
-                else:
-                    y0, y1 = cy, min(cy + 1, cells - 1)
+                # the 3 x 3 block of cells around the sample first, then grow towards the
+                # nearest unsearched side until no sample outside can be closer (about 9
+                # samples and one growth a query at one sample a cell: fastest measured)
+                x0, x1 = max(cx - 1, 0), min(cx + 1, cells - 1)
+                y0, y1 = max(cy - 1, 0), min(cy + 1, cells - 1)
                 a0, a1, b0, b1 = x0, x1, y0, y1
                 while True:
                     for gx in range(a0, a1 + 1):  # cells b0..b1 of a column are contiguous
@@ -375,9 +372,23 @@ def grid_terms(
                         y1 += 1
                         a0, a1, b0, b1 = x0, x1, y1, y1
                 rho = best[k - 1]
-                if rho > 0.0:  # every sample within rho of it in x lies in the block's columns
-                    nx = _within_sorted(x_sorted, rx[q], rho, x0 * side, min(n, (x1 + 1) * side))
-                    ny = _within_sorted(y_sorted, ry[q], rho, y0 * side, min(n, (y1 + 1) * side))
+                if rho > 0.0:  # every sample within rho of it in x lies in the block's columns,
+                    # and the column edges narrow each side to one column
+                    hi_x, lo_x, hi_y, lo_y = cx, cx, cy, cy
+                    while hi_x < x1 and right_x[hi_x] - xi < rho:
+                        hi_x += 1
+                    while lo_x > x0 and xi - left_x[lo_x] < rho:
+                        lo_x -= 1
+                    while hi_y < y1 and right_y[hi_y] - yi < rho:
+                        hi_y += 1
+                    while lo_y > y0 and yi - left_y[lo_y] < rho:
+                        lo_y -= 1
+                    nx = _within_sorted(
+                        x_sorted, rx[q], rho, lo_x * side, min(n, (hi_x + 1) * side)
+                    )
+                    ny = _within_sorted(
+                        y_sorted, ry[q], rho, lo_y * side, min(n, (hi_y + 1) * side)
+                    )
                 else:
                     lo, hi = _range_sorted(x_sorted, rx[q], rho)
                     nx = hi - lo
