@@ -113,6 +113,28 @@ def _local_permutation(neighbors: IntArray, order: IntArray) -> IntArray:  # pra
     return perm
 
 
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _shuffled(seeds: IntArray, n: int) -> IntArray:  # pragma: no cover
+    """One uniformly random permutation of ``range(n)`` per seed (Fisher-Yates, in parallel).
+
+    Each permutation depends only on its seed (numba's per-thread generator is seeded before
+    each draw), so the result does not depend on the number of threads.
+    """
+    perms = np.empty((len(seeds), n), dtype=np.intp)
+    for b in nb.prange(len(seeds)):
+        np.random.seed(seeds[b] % 2**32)  # noqa: NPY002 - numba compiles only this API
+        row = np.arange(n)
+        np.random.shuffle(row)  # noqa: NPY002
+        perms[b] = row
+    return perms
+
+
+def _knn_threads(n_jobs: int) -> Any:
+    from infolens.estimators._knn import _threads
+
+    return _threads(n_jobs)
+
+
 def local_permutation(neighbors: IntArray, rng: np.random.Generator) -> IntArray:
     """Return one local permutation given each sample's neighbourhood (itself included).
 
@@ -274,8 +296,9 @@ class _Statistic:
 
     def surrogates(self, seed: np.random.SeedSequence, count: int) -> FloatArray:
         rng = np.random.default_rng(seed)
-        if self.neighbors is None:  # every row shuffled independently, in one call
-            perms = rng.permuted(np.broadcast_to(np.arange(self.n), (count, self.n)), axis=1)
+        if self.neighbors is None:  # drawn on every core, each from its own seed
+            with _knn_threads(-1):
+                perms = _shuffled(rng.integers(2**63, size=count), self.n)
         else:
             perms = np.array([local_permutation(self.neighbors, rng) for _ in range(count)])
         batch = getattr(self.function, "batch", None)
