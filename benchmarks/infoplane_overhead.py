@@ -184,7 +184,7 @@ def cnn_benchmark(args: argparse.Namespace) -> None:
     shared machine; a mode's overhead is its wall (and CPU) time over its partner's, minus
     one, and the median over repeats is reported.
     """
-    tracked = [m for m in CNN_MODES if m != "none"]
+    tracked = [m for m in CNN_MODES if m != "none" and (not args.modes or m in args.modes)]
     runs: dict[str, list[tuple[float, dict[str, Any]]]] = {m: [] for m in CNN_MODES}
     partners: dict[str, list[tuple[float, dict[str, Any]]]] = {m: [] for m in tracked}
     for repeat in range(args.repeats):
@@ -238,7 +238,8 @@ def cnn_benchmark(args: argparse.Namespace) -> None:
     payload = {"model": f"CNN (specs 4.1), {args.size}", "epochs": args.epochs,
                "batch": args.batch, "device": args.device, "repeats": args.repeats,
                "threads": {k: os.environ.get(k) for k in _THREAD_VARIABLES},
-               "modes": summary, "tracked": runs["default"][0][1]}  # fmt: skip
+               "modes": summary,
+               "tracked": runs["default"][0][1] if runs["default"] else None}  # fmt: skip
     out.write_text(json.dumps(payload, indent=2) + "\n")
 
 
@@ -259,8 +260,11 @@ def main() -> None:
     parser.add_argument("--data", default=None)
     parser.add_argument("--out", default=None)
     parser.add_argument("--repeats", type=int, default=5, help="--model cnn --all: paired runs")
+    parser.add_argument("--modes", default="", help="--model cnn --all: tracked modes to run "
+                        "(comma-separated; default: all)")  # fmt: skip
     parser.add_argument("--json-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.modes = [m for m in args.modes.split(",") if m]
     if args.model == "cnn":
         if args.all:
             cnn_benchmark(args)
