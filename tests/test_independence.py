@@ -109,7 +109,8 @@ def test_surrogates_past_truncated_lists_fall_back_exactly(
     perms = np.array([rng.permutation(250) for _ in range(2)])
     batched, truth, statistic = _surrogates_and_truth("mixed_knn", x, y, perms)
     np.testing.assert_array_equal(batched, truth)
-    assert statistic.prepared[0].shape[1] == 3  # type: ignore[attr-defined]
+    _, structures = statistic.prepared  # type: ignore[attr-defined]
+    assert structures[2].shape[1] == 3  # the X list holds k = 3 neighbours
     assert statistic.brute_searched > 0  # type: ignore[attr-defined]
 
 

@@ -129,12 +129,6 @@ def _shuffled(seeds: IntArray, n: int) -> IntArray:  # pragma: no cover
     return perms
 
 
-def _knn_threads(n_jobs: int) -> Any:
-    from infolens.estimators._knn import _threads
-
-    return _threads(n_jobs)
-
-
 def local_permutation(neighbors: IntArray, rng: np.random.Generator) -> IntArray:
     """Return one local permutation given each sample's neighbourhood (itself included).
 
@@ -212,14 +206,20 @@ class _KNNMutualInformation:
 
         x, y, n = self.x, self.y, len(self.x)
         if self.kind == "torch":
-            return ()
+            return None, ()
         if x.shape[1] == 1 and y.shape[1] == 1:
             x_rank = np.empty(n, dtype=np.intp)
             y_rank = np.empty(n, dtype=np.intp)
             x_order, y_order = np.argsort(x[:, 0]), np.argsort(y[:, 0])
             x_rank[x_order], y_rank[y_order] = np.arange(n), np.arange(n)
             side = max(1, math.isqrt(n - 1) + 1)  # ~1 sample a cell (measured best)
-            return (x[x_order, 0], x_rank, y[y_order, 0], y_rank, side)
+            return _surrogates_numba.grid_terms, (
+                x[x_order, 0],
+                x_rank,
+                y[y_order, 0],
+                y_rank,
+                side,
+            )
         # Lists long enough for the lock-step walk (about twice the smaller marginal count) of
         # nearly every sample of a pilot permutation, within the memory budget; counts that run
         # past a list are taken by the marginal k-d trees, walks that do by brute force.
@@ -230,20 +230,21 @@ class _KNNMutualInformation:
         walk = 2.0 * float(np.quantile(np.minimum(*counts), 0.999))
         affordable = SURROGATE_MEMORY // (2 * n * (8 + 4))
         m = int(min(n - 1, max(4 * self.k + 16, walk), max(self.k, affordable)))
-        trees = [_knn._tree(_knn._as_points(a)) for a in (x, y)]
+        # the tree kernels take the tree without its permutation (queries are given directly)
+        trees = [t[:3] + t[4:] for t in (_knn._tree(_knn._as_points(a)) for a in (x, y))]
         with _knn._threads(self.n_jobs):
             lists = [_surrogates_numba.marginal_lists(a, m) for a in (x, y)]
-        # the tree kernels take the tree without its permutation (queries are given directly)
-        return (*lists[0], *lists[1], *[t[:3] + t[4:] for t in trees])
+        return _surrogates_numba.list_terms, (x, y, *lists[0], *lists[1], *trees)
 
     def batch(self, perms: IntArray) -> FloatArray:
         """Return the statistic under each row of ``perms``."""
-        from infolens.estimators import _knn, _surrogates_numba
+        from infolens.estimators import _knn
 
         if self.prepared is None:
             self.prepared = self._prepare()
+        kernel, structures = self.prepared
         perms = np.ascontiguousarray(perms, dtype=np.intp)
-        if self.kind == "torch":
+        if kernel is None:  # torch: all pairs on the device
             from infolens.estimators import _knn_torch
 
             terms, tied, brute = _knn_torch.surrogate_terms(
@@ -251,16 +252,7 @@ class _KNNMutualInformation:
             )
         else:
             with _knn._threads(self.n_jobs):
-                if len(self.prepared) == 5:
-                    x_sorted, x_rank, y_sorted, y_rank, side = self.prepared
-                    terms, tied, brute = _surrogates_numba.grid_terms(
-                        x_sorted, x_rank, y_sorted, y_rank, perms, side, self.k, self.mixed,
-                        self.psi,
-                    )  # fmt: skip
-                else:
-                    terms, tied, brute = _surrogates_numba.list_terms(
-                        self.x, self.y, *self.prepared, perms, self.k, self.mixed, self.psi
-                    )  # type: ignore[call-arg]
+                terms, tied, brute = kernel(*structures, perms, self.k, self.mixed, self.psi)
         self.brute_searched = int(brute.sum())
         values = np.array([row.mean() for row in terms])
         for b in np.flatnonzero(tied):  # ksg: ties at distance zero, broken by the estimator
@@ -297,7 +289,9 @@ class _Statistic:
     def surrogates(self, seed: np.random.SeedSequence, count: int) -> FloatArray:
         rng = np.random.default_rng(seed)
         if self.neighbors is None:  # drawn on every core, each from its own seed
-            with _knn_threads(-1):
+            from infolens.estimators._knn import _threads
+
+            with _threads(-1):
                 perms = _shuffled(rng.integers(2**63, size=count), self.n)
         else:
             perms = np.array([local_permutation(self.neighbors, rng) for _ in range(count)])

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from infolens._typing import FloatArray, IntArray
 from infolens.estimators._knn_numba import _STACK, count_point
 
-_CHUNK = 64  # samples per parallel task
+_CHUNK = 64  # samples per parallel task of marginal_lists
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -210,65 +210,59 @@ def list_terms(
         inverse = np.empty(n, np.int64)
         for i in range(n):
             inverse[perm[i]] = i
-        n_tasks = (n + _CHUNK - 1) // _CHUNK
-        task_tied = np.zeros(n_tasks, np.int64)
-        task_brute = np.zeros(n_tasks, np.int64)
-        for task in range(n_tasks):
-            stamp = np.full(n, -1, np.int64)
-            best = np.empty(k)
-            scratch_x = _scratch(tree_x, x.shape[1])
-            scratch_y = _scratch(tree_y, y.shape[1])
-            for i in range(task * _CHUNK, min(n, (task + 1) * _CHUNK)):
-                yi = perm[i]
-                best.fill(np.inf)
-                px, py = 0, 0
-                found = True
-                while True:
-                    next_x = dx[i, px] if px < m else (np.inf if complete else dx[i, m - 1])
-                    next_y = dy[yi, py] if py < m else (np.inf if complete else dy[yi, m - 1])
-                    if best[k - 1] <= max(next_x, next_y):
-                        break
-                    x_left, y_left = px < m, py < m
-                    if not x_left and not y_left:
-                        found = False
-                        break
-                    if x_left and (next_x >= next_y or not y_left):  # the sparser list
-                        j = ox[i, px]
-                        px += 1
-                        if stamp[j] != i:
-                            stamp[j] = i
-                            _push(best, max(dx[i, px - 1], _norm(y, yi, y, perm[j])))
-                    else:
-                        j = inverse[oy[yi, py]]
-                        py += 1
-                        if stamp[j] != i:
-                            stamp[j] = i
-                            _push(best, max(dy[yi, py - 1], _norm(x, i, x, j)))
-                rho = best[k - 1]
-                below_x = _below(dx[i], rho) if found else 0
-                if found and (complete or below_x < m or rho > 0.0):
-                    below_y = _below(dy[yi], rho)
-                    if complete or below_x < m:
-                        nx = below_x + 1
-                    else:
-                        nx = _tree_count(tree_x, x, i, rho, scratch_x)
-                    if complete or below_y < m:
-                        ny = below_y + 1
-                    else:
-                        ny = _tree_count(tree_y, y, yi, rho, scratch_y)
-                    kt = k
-                    if rho == 0.0:
-                        kt = 1
-                        for r in range(below_x):
-                            kt += _norm(y, yi, y, perm[ox[i, r]]) == 0.0
-                else:  # the walk ran past the lists, or ties at zero fill the X list
-                    rho, nx, ny, kt = _brute(x, y, perm, i, k)
-                    task_brute[task] += 1
-                if rho == 0.0 and not mixed:
-                    task_tied[task] += 1
-                terms[b, i] = _term(psi, kt, nx, ny, n)
-        tied[b] = task_tied.sum()
-        brute[b] = task_brute.sum()
+        stamp = np.full(n, -1, np.int64)  # stamp[j] == i: sample j already met by sample i
+        best = np.empty(k)
+        scratch_x = _scratch(tree_x, x.shape[1])
+        scratch_y = _scratch(tree_y, y.shape[1])
+        for i in range(n):
+            yi = perm[i]
+            best.fill(np.inf)
+            px, py = 0, 0
+            found = True
+            while True:
+                next_x = dx[i, px] if px < m else (np.inf if complete else dx[i, m - 1])
+                next_y = dy[yi, py] if py < m else (np.inf if complete else dy[yi, m - 1])
+                if best[k - 1] <= max(next_x, next_y):
+                    break
+                x_left, y_left = px < m, py < m
+                if not x_left and not y_left:
+                    found = False
+                    break
+                if x_left and (next_x >= next_y or not y_left):  # the sparser list
+                    j = ox[i, px]
+                    px += 1
+                    if stamp[j] != i:
+                        stamp[j] = i
+                        _push(best, max(dx[i, px - 1], _norm(y, yi, y, perm[j])))
+                else:
+                    j = inverse[oy[yi, py]]
+                    py += 1
+                    if stamp[j] != i:
+                        stamp[j] = i
+                        _push(best, max(dy[yi, py - 1], _norm(x, i, x, j)))
+            rho = best[k - 1]
+            below_x = _below(dx[i], rho) if found else 0
+            if found and (complete or below_x < m or rho > 0.0):
+                below_y = _below(dy[yi], rho)
+                if complete or below_x < m:
+                    nx = below_x + 1
+                else:
+                    nx = _tree_count(tree_x, x, i, rho, scratch_x)
+                if complete or below_y < m:
+                    ny = below_y + 1
+                else:
+                    ny = _tree_count(tree_y, y, yi, rho, scratch_y)
+                kt = k
+                if rho == 0.0:
+                    kt = 1
+                    for r in range(below_x):
+                        kt += _norm(y, yi, y, perm[ox[i, r]]) == 0.0
+            else:  # the walk ran past the lists, or ties at zero fill the X list
+                rho, nx, ny, kt = _brute(x, y, perm, i, k)
+                brute[b] += 1
+            if rho == 0.0 and not mixed:
+                tied[b] += 1
+            terms[b, i] = _term(psi, kt, nx, ny, n)
     return terms, tied, brute
 
 
@@ -278,8 +272,8 @@ def grid_terms(
     x_rank: IntArray,
     y_sorted: FloatArray,
     y_rank: IntArray,
-    perms: IntArray,
     side: int,
+    perms: IntArray,
     k: int,
     mixed: bool,
     psi: FloatArray,
@@ -329,84 +323,76 @@ def grid_terms(
             fill[c] += 1
             rx[q], ry[q], sample[q] = x_rank[i], y_rank[perm[i]], i
             px[q], py[q] = x_sorted[rx[q]], y_sorted[ry[q]]
-        n_tasks = (n + _CHUNK - 1) // _CHUNK
-        task_tied = np.zeros(n_tasks, np.int64)
-        for task in range(n_tasks):
-            best = np.empty(k)
-            for q in range(task * _CHUNK, min(n, (task + 1) * _CHUNK)):
-                xi, yi = px[q], py[q]
-                cx, cy = rx[q] // side, ry[q] // side
-                best.fill(np.inf)
-                self_seen = False
-                # the 3 x 3 block of cells around the sample first, then grow towards the
-                # nearest unsearched side until no sample outside can be closer (about 9
-                # samples and one growth a query at one sample a cell: fastest measured)
-                x0, x1 = max(cx - 1, 0), min(cx + 1, cells - 1)
-                y0, y1 = max(cy - 1, 0), min(cy + 1, cells - 1)
-                a0, a1, b0, b1 = x0, x1, y0, y1
-                while True:
-                    for gx in range(a0, a1 + 1):  # cells b0..b1 of a column are contiguous
-                        for p in range(start[gx * cells + b0], start[gx * cells + b1 + 1]):
-                            d = max(abs(px[p] - xi), abs(py[p] - yi))
-                            if d == 0.0 and not self_seen and px[p] == xi and py[p] == yi:
-                                self_seen = True  # one exact copy of the point is itself
-                                continue
-                            _push(best, d)
-                    gap_l = xi - left_x[x0]
-                    gap_r = right_x[x1] - xi
-                    gap_d = yi - left_y[y0]
-                    gap_u = right_y[y1] - yi
-                    gap = min(min(gap_l, gap_r), min(gap_d, gap_u))
-                    if best[k - 1] <= gap:
-                        break
-                    if gap == gap_l:
-                        x0 -= 1
-                        a0, a1, b0, b1 = x0, x0, y0, y1
-                    elif gap == gap_r:
-                        x1 += 1
-                        a0, a1, b0, b1 = x1, x1, y0, y1
-                    elif gap == gap_d:
-                        y0 -= 1
-                        a0, a1, b0, b1 = x0, x1, y0, y0
-                    else:
-                        y1 += 1
-                        a0, a1, b0, b1 = x0, x1, y1, y1
-                rho = best[k - 1]
-                if rho > 0.0:  # every sample within rho of it in x lies in the block's columns,
-                    # and the column edges narrow each side to one column
-                    hi_x, lo_x, hi_y, lo_y = cx, cx, cy, cy
-                    while hi_x < x1 and right_x[hi_x] - xi < rho:
-                        hi_x += 1
-                    while lo_x > x0 and xi - left_x[lo_x] < rho:
-                        lo_x -= 1
-                    while hi_y < y1 and right_y[hi_y] - yi < rho:
-                        hi_y += 1
-                    while lo_y > y0 and yi - left_y[lo_y] < rho:
-                        lo_y -= 1
-                    nx = _within_sorted(
-                        x_sorted, rx[q], rho, lo_x * side, min(n, (hi_x + 1) * side)
-                    )
-                    ny = _within_sorted(
-                        y_sorted, ry[q], rho, lo_y * side, min(n, (hi_y + 1) * side)
-                    )
+        best = np.empty(k)
+        for q in range(n):  # cell by cell: neighbouring queries read the same memory
+            xi, yi = px[q], py[q]
+            cx, cy = rx[q] // side, ry[q] // side
+            best.fill(np.inf)
+            self_seen = False
+            # the 3 x 3 block of cells around the sample first, then grow towards the
+            # nearest unsearched side until no sample outside can be closer (about 9
+            # samples and one growth a query at one sample a cell: fastest measured)
+            x0, x1 = max(cx - 1, 0), min(cx + 1, cells - 1)
+            y0, y1 = max(cy - 1, 0), min(cy + 1, cells - 1)
+            a0, a1, b0, b1 = x0, x1, y0, y1
+            while True:
+                for gx in range(a0, a1 + 1):  # cells b0..b1 of a column are contiguous
+                    for p in range(start[gx * cells + b0], start[gx * cells + b1 + 1]):
+                        d = max(abs(px[p] - xi), abs(py[p] - yi))
+                        if d == 0.0 and not self_seen and px[p] == xi and py[p] == yi:
+                            self_seen = True  # one exact copy of the point is itself
+                            continue
+                        _push(best, d)
+                gap_l = xi - left_x[x0]
+                gap_r = right_x[x1] - xi
+                gap_d = yi - left_y[y0]
+                gap_u = right_y[y1] - yi
+                gap = min(min(gap_l, gap_r), min(gap_d, gap_u))
+                if best[k - 1] <= gap:
+                    break
+                if gap == gap_l:
+                    x0 -= 1
+                    a0, a1, b0, b1 = x0, x0, y0, y1
+                elif gap == gap_r:
+                    x1 += 1
+                    a0, a1, b0, b1 = x1, x1, y0, y1
+                elif gap == gap_d:
+                    y0 -= 1
+                    a0, a1, b0, b1 = x0, x1, y0, y0
                 else:
-                    lo, hi = _range_sorted(x_sorted, rx[q], rho)
-                    nx = hi - lo
-                    lo, hi = _range_sorted(y_sorted, ry[q], rho)
-                    ny = hi - lo
-                kt = k
-                if rho == 0.0:  # k~: the exact copies, wherever their ranks put them
-                    if not mixed:
-                        task_tied[task] += 1
-                    lx, ux = _range_sorted(x_sorted, rx[q], 0.0)
-                    ly, uy = _range_sorted(y_sorted, ry[q], 0.0)
-                    kt = 0
-                    for gx in range(lx // side, (ux - 1) // side + 1):
-                        first = start[gx * cells + ly // side]
-                        for p in range(first, start[gx * cells + (uy - 1) // side + 1]):
-                            kt += px[p] == xi and py[p] == yi
-                terms[b, sample[q]] = _term(psi, kt, nx, ny, n)
-        tied[b] = task_tied.sum()
+                    y1 += 1
+                    a0, a1, b0, b1 = x0, x1, y1, y1
+            rho = best[k - 1]
+            if rho > 0.0:  # every sample within rho of it in x lies in the block's columns,
+                # and the column edges narrow each side to one column
+                hi_x, lo_x, hi_y, lo_y = cx, cx, cy, cy
+                while hi_x < x1 and right_x[hi_x] - xi < rho:
+                    hi_x += 1
+                while lo_x > x0 and xi - left_x[lo_x] < rho:
+                    lo_x -= 1
+                while hi_y < y1 and right_y[hi_y] - yi < rho:
+                    hi_y += 1
+                while lo_y > y0 and yi - left_y[lo_y] < rho:
+                    lo_y -= 1
+                nx = _within_sorted(x_sorted, rx[q], rho, lo_x * side, min(n, (hi_x + 1) * side))
+                ny = _within_sorted(y_sorted, ry[q], rho, lo_y * side, min(n, (hi_y + 1) * side))
+            else:
+                lo, hi = _range_sorted(x_sorted, rx[q], rho)
+                nx = hi - lo
+                lo, hi = _range_sorted(y_sorted, ry[q], rho)
+                ny = hi - lo
+            kt = k
+            if rho == 0.0:  # k~: the exact copies, wherever their ranks put them
+                if not mixed:
+                    tied[b] += 1
+                lx, ux = _range_sorted(x_sorted, rx[q], 0.0)
+                ly, uy = _range_sorted(y_sorted, ry[q], 0.0)
+                kt = 0
+                for gx in range(lx // side, (ux - 1) // side + 1):
+                    first = start[gx * cells + ly // side]
+                    for p in range(first, start[gx * cells + (uy - 1) // side + 1]):
+                        kt += px[p] == xi and py[p] == yi
+            terms[b, sample[q]] = _term(psi, kt, nx, ny, n)
     return terms, tied, np.zeros(n_perms, np.int64)
 
 
