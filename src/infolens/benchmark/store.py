@@ -22,6 +22,7 @@ file, before anything is written to it. Nothing is ever unpickled: rows hold num
 JSON only.
 """
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -410,8 +411,7 @@ class ResultStore:
         """Rebuild a schema-1 table as schema 2, in one transaction (rows, ids, times kept)."""
 
         def migrate() -> None:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self._write_lock():
                 # A second look under the write lock: another process may have migrated it.
                 if int(self._conn.execute("PRAGMA user_version").fetchone()[0]) == 1:
                     old = ", ".join(sorted(_V1_COLUMNS))
@@ -421,10 +421,6 @@ class ResultStore:
                     self._conn.execute("ALTER TABLE runs_v2 RENAME TO runs")
                     self._conn.execute(_KEY_INDEX)
                     self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                self._conn.commit()
-            except BaseException:
-                self._conn.rollback()
-                raise
 
         try:
             _retry(migrate)
@@ -441,13 +437,19 @@ class ResultStore:
     def _create_schema(self) -> None:
         # The write lock first, then a second look: of several processes creating one file at
         # once, the first creates the table and the others find it.
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write_lock():
             version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
             if version == 0:
                 self._conn.execute(_TABLE.format(table="runs"))
                 self._conn.execute(_KEY_INDEX)
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """Run the block as one transaction holding the write lock; roll back on any error."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
             self._conn.commit()
         except BaseException:
             self._conn.rollback()
