@@ -265,6 +265,9 @@ def main() -> None:
     parser.add_argument("--json-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.modes = [m for m in args.modes.split(",") if m]
+    unknown = sorted(set(args.modes) - set(CNN_MODES[1:]))
+    if unknown:
+        parser.error(f"--modes: unknown mode(s) {unknown}; choose from {list(CNN_MODES[1:])}")
     if args.model == "cnn":
         if args.all:
             cnn_benchmark(args)
