@@ -343,3 +343,57 @@ def test_heavily_tied_samples_found_by_the_one_column_precheck() -> None:
     three_copies = np.vstack([x[:100]] * 3)  # each row 3 times: not more than k = 3
     assert _heavily_tied(three_copies, 3) is None
     assert not (duplicate_counts(three_copies) > 3).any()
+
+
+def _hostile_columns(seed: int, n: int) -> np.ndarray:
+    """Columns of every kind the lattice test must tell apart, side by side in one array."""
+    rng = np.random.default_rng(seed)
+    return np.column_stack([
+        rng.standard_normal(n),  # continuous
+        rng.integers(0, 5, n) * 0.1 + 1e6,  # a lattice under a large offset
+        np.round(rng.standard_normal(n), 1),  # a 0.1 grid
+        np.full(n, 0.3),  # constant
+        rng.integers(0, 7, n) / 3.0,  # a lattice of thirds
+        rng.integers(0, 2**40, n).astype(float),  # too many levels to matter
+        np.where(rng.random(n) < 0.5, 0.0, rng.random(n)),  # an atom at 0 plus continuous
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [1, 2, 7, 60, 3000])
+def test_lattice_columns_decide_every_column_as_if_it_were_alone(seed: int, n: int) -> None:
+    data = _hostile_columns(seed, n)[:, np.random.default_rng(seed).permutation(7)]
+    together = _knn.lattice_columns(data)
+    for c in range(data.shape[1]):
+        alone, joint = _knn.lattice_columns(data[:, [c]])[0], together[c]
+        assert (alone is None) == (joint is None), c
+        if alone is not None and joint is not None:
+            np.testing.assert_array_equal(alone[0], joint[0])
+            assert alone[1] == joint[1]
+    if n >= 60:  # the lattices are found (the test would pass vacuously otherwise)
+        found = [lattice_codes(data[:, c]) is not None for c in range(7)]
+        assert sum(found) == 3, found
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_group_column_gives_each_group_its_own_search_bit_for_bit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(6, 60, size=rng.integers(1, 6))
+    groups = np.repeat(np.arange(len(sizes)), sizes)[rng.permutation(sizes.sum())]
+    x = rng.standard_normal((len(groups), 3)) * 10.0 ** rng.integers(-3, 4)
+    y = np.round(x[:, :2] + rng.standard_normal((len(groups), 2)), 1 if seed % 2 else 6)
+    if seed % 3 == 0:
+        x[:, 0] = np.round(x[:, 0])  # ties and lattice gaps inside the groups
+    xs, ys = _knn.standardize_knn(x), _knn.standardize_knn(y)
+    column = _knn.group_column(groups, [xs, ys])
+    n_of = np.bincount(groups).astype(float)[groups]
+    terms, rho = _knn.ksg_terms(np.hstack([xs, column]), np.hstack([ys, column]), None, k=4,
+                                n_jobs=1, backend="auto", sizes=n_of)  # fmt: skip
+    eps, _ = kth_neighbor(np.hstack([xs, _knn.group_column(groups, [xs])]), 4)
+    for g in range(len(sizes)):
+        members = groups == g
+        alone, alone_rho = _knn.ksg_terms(xs[members], ys[members], None, k=4, n_jobs=1,
+                                          backend="brute")  # fmt: skip
+        np.testing.assert_array_equal(terms[members], alone)
+        np.testing.assert_array_equal(rho[members], alone_rho)
+        np.testing.assert_array_equal(eps[members], kth_neighbor(xs[members], 4)[0])

@@ -26,6 +26,7 @@ from infolens.infoplane import (
 )
 from infolens.infoplane import measures as measures_module
 from infolens.infoplane._legacy import legacy_key
+from infolens.infoplane.tishby import layer_labels
 
 DATA = Path(__file__).parent / "data"
 VAR_U = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
@@ -127,7 +128,18 @@ def test_a_reproduction_stored_before_the_refactor_resumes_with_the_same_summary
     before = json.loads((out / "summary.json").read_text())
     summary = reproduce("tishby", epochs=3, seeds=1, out=out, data=VAR_U, n_jobs=1)
     # nothing was re-estimated (the activations are gone): the criteria come from the old rows
-    assert summary["criteria"] == before["criteria"]
+    # the same values; the layers are now named by their labels ("layer 9" -> "T5 (Tanh, 3)")
+    label = layer_labels("tanh")
+    expected = {}
+    for name, check in before["criteria"].items():
+        if name.startswith("layer "):
+            layer, rest = name.removeprefix("layer ").split(" ", 1)
+            expected[f"{label[layer]} {rest}"] = check
+        else:
+            expected[name] = check | {
+                "final_i_ty": {label[k]: v for k, v in check["final_i_ty"].items()}
+            }
+    assert summary["criteria"] == expected
     assert summary["passed"] == before["passed"]
     with PlaneStore(out / "records.db") as store:
         assert store.estimators() == [FixedBinning().identity()]

@@ -163,3 +163,38 @@ def test_bad_input_is_a_clear_error() -> None:
         LossyCompression(inputs=x, layer_dims=0)
     with pytest.raises(InvalidParameterError, match="method"):
         compress_inputs(x, 2, method="umap")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_all_classes_in_one_search_equal_each_class_alone_bit_for_bit(seed: int) -> None:
+    # The per-class terms come from one grouped search (LossyCompression._per_class); the
+    # reference is the estimators called class by class, as version 2 was first written.
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 1 + seed, 300)
+    y[: 7 * (1 + seed)] = np.repeat(np.arange(1 + seed), 7)  # every class has more than k rows
+    x = rng.standard_normal((300, 3))
+    t = np.tanh(x[:, :1] @ rng.standard_normal((1, 12)) + 0.5 * y[:, None])
+    t += 0.3 * rng.standard_normal(t.shape)
+    est = LossyCompression(inputs=x, relative_noise=0.0)
+    codes = est.compress_layer(t, rng=0)
+    if seed % 2:
+        codes = np.round(codes, 1)  # lattice codes: the per-class standardisation snaps them
+    labels = np.unique(y)
+    entropies, informations = est._per_class(codes, np.searchsorted(labels, y), labels)
+    for label, h, i in zip(labels, entropies, informations, strict=True):
+        members = y == label
+        assert h == est._entropy(codes[members], "reference")
+        assert i == est._class_information(members, codes[members], "reference")
+
+
+def test_a_class_with_repeated_rows_raises_as_the_class_by_class_estimate_did() -> None:
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 40)
+    t = rng.standard_normal((120, 4))
+    t[40:48] = t[40]  # eight copies in class 1: its KL entropy is undefined
+    est = LossyCompression(inputs=rng.standard_normal((120, 2)), relative_noise=0.0)
+    codes = est.compress_layer(t)
+    with pytest.raises(InvalidInputError, match=r"class 1, layer\): Input x has repeated"):
+        est._per_class(codes, y, np.arange(3))
+    with pytest.raises(InvalidInputError, match=r"class 1, layer\): Input x has repeated"):
+        est._entropy(codes[y == 1], "class 1, layer")

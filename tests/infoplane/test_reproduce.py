@@ -43,6 +43,14 @@ def test_reproduction_writes_records_summary_and_report(
     )
     assert summary["seeds"] == 2
     assert len(summary["criteria"]) == 3
+    # criteria name the layers by their human labels (records keep the module names)
+    assert list(summary["criteria"])[:2] == [
+        "T5 (Tanh, 3) rises then falls by >= 4.0 bits",
+        "T6 (Softmax, 2) rises then falls by >= 2.0 bits",
+    ]
+    assert list(summary["criteria"]["final I(T;Y) >= 0.95 bits in every layer"]["final_i_ty"]) == [
+        f"T{i} (Tanh, {w})" for i, w in zip(range(1, 6), (10, 7, 5, 4, 3), strict=True)
+    ] + ["T6 (Softmax, 2)"]
     assert isinstance(summary["passed"], bool)
     with PlaneStore(out / "records.db") as store:
         records = store.records()

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from infolens.infoplane.tishby import DEFAULT_DATA_CANDIDATES, TishbyNet, load_var_u
+from infolens.infoplane.tishby import DEFAULT_DATA_CANDIDATES, TishbyNet, layer_labels, load_var_u
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
 
@@ -60,6 +60,11 @@ def test_network_has_the_12_10_7_5_4_3_2_shape() -> None:
     widths = [m.out_features for m in net if isinstance(m, torch.nn.Linear)]
     assert widths == [10, 7, 5, 4, 3, 2]
     assert net.representation_layers == ["1", "3", "5", "7", "9", "11"]
+    x = torch.zeros(3, 12)
+    for name, label in layer_labels("tanh").items():  # each label names its module's output
+        out = torch.nn.Sequential(*list(net)[: int(name) + 1])(x)
+        assert label == f"T{int(name) // 2 + 1} ({type(net[int(name)]).__name__}, {out.shape[1]})"
+    assert layer_labels("relu")["9"] == "T5 (ReLU, 3)"
 
 
 def _run(run: Path, epochs: int) -> subprocess.Popen[bytes]:

@@ -107,29 +107,51 @@ def lattice_codes(column: FloatArray) -> tuple[FloatArray, int] | None:
     non-lattice and constant columns. The codes, and so everything computed from them, are the
     same for the column and for any affine image ``a * column + c`` (``a < 0``: reversed).
     """
-    ordered = np.sort(column)
-    values = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-    if values.size < 2:
-        return None
-    span = float(values[-1] - values[0])
-    tol = 16.0 * np.finfo(np.float64).eps * max(abs(float(values[0])), abs(float(values[-1])))
-    smallest_gap = float(np.diff(values).min())
-    # The six candidate spacings at once (one array operation each, not a loop of them: this
-    # check runs on every column of every k-NN input); then the first candidate decides.
-    trial = smallest_gap / np.arange(1.0, 7.0)
+    return lattice_columns(np.asarray(column, dtype=np.float64)[:, None])[0]
+
+
+def lattice_columns(data: FloatArray) -> list[tuple[FloatArray, int] | None]:
+    """Return :func:`lattice_codes` of every column of ``data`` (2-D), testing all at once.
+
+    The same arithmetic as one column at a time (every value's misfit is computed exactly as
+    for that column alone; duplicates repeat a distinct value's misfit and so do not change the
+    largest), in one sort and a few array passes over the whole array, all six candidate
+    spacings together, instead of a loop per column and candidate: this check runs on every
+    column of every k-NN input.
+    """
+    n, d = data.shape
+    out: list[tuple[FloatArray, int] | None] = [None] * d
+    ordered = np.sort(data, axis=0)
+    changes = ordered[1:] != ordered[:-1]
+    varying = np.flatnonzero(changes.any(axis=0))
+    if not varying.size:
+        return out
+    ordered, changes = ordered[:, varying], changes[:, varying]
+    first, last = ordered[0], ordered[-1]
+    span = last - first
+    tol = 16.0 * np.finfo(np.float64).eps * np.maximum(np.abs(first), np.abs(last))
+    smallest_gap = np.where(changes, np.diff(ordered, axis=0), np.inf).min(axis=0)
+    trial = smallest_gap / np.arange(1.0, 7.0)[:, None]  # the candidates: gap / 1..6, (6, m)
     levels = np.rint(span / trial)
-    gaps = span / levels
-    offsets = values - values[0]
-    misfit = np.abs(offsets - np.rint(offsets / gaps[:, None]) * gaps[:, None]).max(axis=1)
-    for gap0, count, gap, worst in zip(trial, levels, gaps, misfit, strict=True):
-        if tol > 1e-6 * gap0:  # the offset swamps the spacing: no reliable lattice
-            return None
-        if count > LATTICE_MAX_LEVELS:
-            return None
-        if float(worst) <= tol:
-            # the same arithmetic per sample as per distinct value: the same codes
-            return np.asarray(np.rint((column - values[0]) / gap), dtype=np.float64), int(count)
-    return None
+    gap = span / levels
+    misfit = np.zeros_like(trial)
+    offsets = ordered - first
+    rows = max(1, 2**16 // trial.size)  # rows per pass: at most 64 Ki elements at a time
+    for top in range(0, n, rows):
+        part = offsets[None, top : top + rows]
+        worst = np.abs(part - np.rint(part / gap[:, None]) * gap[:, None]).max(axis=1)
+        np.maximum(misfit, worst, out=misfit)
+    # The first candidate that decides, in order: no lattice if the offset swamps the spacing
+    # or there are too many levels, a lattice if every value fits.
+    bad = (tol > 1e-6 * trial) | (levels > LATTICE_MAX_LEVELS)
+    decided = bad | (misfit <= tol)
+    chosen = decided.argmax(axis=0)
+    for j in np.flatnonzero(decided.any(axis=0) & ~bad[chosen, np.arange(len(varying))]):
+        c, column = chosen[j], varying[j]
+        # the same arithmetic per sample as per distinct value: the same codes
+        codes = np.rint((data[:, column] - first[j]) / gap[c, j])
+        out[column] = np.asarray(codes, dtype=np.float64), int(levels[c, j])
+    return out
 
 
 def _snap_to_lattice(codes: FloatArray, levels: int) -> FloatArray:
@@ -167,8 +189,7 @@ def standardize_knn(data: FloatArray) -> FloatArray:
     the affine map. On the exact lattice, equal gaps are equal.
     """
     out = standardize(data)
-    for c in range(data.shape[1]):
-        lattice = lattice_codes(data[:, c])
+    for c, lattice in enumerate(lattice_columns(data)):
         if lattice is not None:
             out[:, c] = _snap_to_lattice(*lattice)
     return out
@@ -457,14 +478,40 @@ def duplicate_counts(points: FloatArray) -> NDArray[np.float64]:
     return counts
 
 
+def group_column(groups: IntArray, blocks: Sequence[FloatArray]) -> FloatArray:
+    """Return a column that confines every max-norm search in ``blocks`` to its own group.
+
+    Group ``g`` (integer codes ``0..G-1``) sits at ``g * B``, with ``B`` a power of two at least
+    four times the largest magnitude in ``blocks``: within a group the column adds nothing to any
+    distance; between groups it puts every pair at least ``B`` apart, farther than any two rows
+    of one group (at most twice the largest magnitude). Appended to every block (and so to every
+    space), it makes one search over all rows give, for every row, exactly the neighbour
+    distances and counts of a search in its group alone, as long as each group has more than
+    ``k`` rows: one kernel call in place of one per group, bit for bit the same (all products
+    and differences on the column are exact).
+    """
+    peak = max((float(np.abs(b).max()) for b in blocks if b.size), default=1.0)
+    step = math.ldexp(1.0, math.frexp(4.0 * max(peak, 2.0**-60))[1])
+    return np.asarray(groups, dtype=np.float64)[:, None] * step
+
+
 def ksg_terms(
-    x: FloatArray, y: FloatArray, z: FloatArray | None, *, k: int, n_jobs: int, backend: str
+    x: FloatArray,
+    y: FloatArray,
+    z: FloatArray | None,
+    *,
+    k: int,
+    n_jobs: int,
+    backend: str,
+    sizes: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Per-sample terms of the KSG-1 / Frenzel–Pompe / Gao mixed estimators (nats), and ``rho``.
 
     With ``z=None`` the mean of the terms estimates I(X; Y), otherwise I(X; Y | Z). Samples whose
     ``k``-th neighbour is at distance zero use the number of exact ties in place of ``k``
-    (Gao et al. 2017); without ties this is exactly KSG estimator 1.
+    (Gao et al. 2017); without ties this is exactly KSG estimator 1. ``sizes`` (with ``z=None``)
+    gives each sample's N when the blocks hold several independent samples, kept apart by a
+    :func:`group_column` in each block: each group's terms are then those of its sample alone.
     """
     blocks: list[FloatArray] = [x, y] if z is None else [x, y, z]
     spaces = [(0,), (1,)] if z is None else [(0, 2), (1, 2), (2,)]
@@ -475,7 +522,8 @@ def ksg_terms(
         k_tilde[tied] = duplicate_counts(np.hstack(blocks))[tied]
     psi = [np.asarray(digamma(c)) for c in counts]
     if z is None:
-        terms = digamma(k_tilde) + digamma(float(len(x))) - psi[0] - psi[1]
+        n = digamma(float(len(x))) if sizes is None else digamma(sizes)
+        terms = digamma(k_tilde) + n - psi[0] - psi[1]
     else:
         terms = digamma(k_tilde) - psi[0] - psi[1] + psi[2]
     return np.asarray(terms), rho

@@ -7,7 +7,7 @@ import numpy as np
 from scipy.special import digamma, gammaln
 
 from infolens._preprocess import log_std, standardize
-from infolens._typing import ArrayLike, RNGLike
+from infolens._typing import ArrayLike, FloatArray, RNGLike
 from infolens._validation import check_array, check_choice
 from infolens.estimators._base import Estimate, Estimator
 from infolens.estimators._knn import (
@@ -98,9 +98,19 @@ class KozachenkoLeonenkoEstimator(Estimator):
                 "neighbour at distance zero, so the differential entropy is undefined (-inf). "
                 "For discrete data use method='plugin' or 'miller_madow'; otherwise add noise."
             )
-        if self.metric == "max":
-            log_volume = d * np.log(2.0)
-        else:
-            log_volume = d / 2 * np.log(np.pi) - gammaln(d / 2 + 1)
-        value = digamma(n) - digamma(self.k) + log_volume + d * np.log(eps).mean() + log_scale
+        value = kl_entropy(eps, d, self.k, metric) + log_scale
         return self._estimate(float(value), n_samples=n, quantity="entropy")
+
+
+def kl_entropy(eps: FloatArray, dim: int, k: int, metric: Metric) -> np.float64:
+    """Return ``psi(N) - psi(k) + ln V_d + (d / N) sum_i ln eps_i`` from k-th neighbour distances.
+
+    The estimator's formula on its own, for callers that find the distances themselves (the
+    distances must be positive: :meth:`KozachenkoLeonenkoEstimator.entropy` checks that).
+    """
+    if metric == "max":
+        log_volume = dim * np.log(2.0)
+    else:
+        log_volume = dim / 2 * np.log(np.pi) - gammaln(dim / 2 + 1)
+    value: np.float64 = digamma(len(eps)) - digamma(k) + log_volume + dim * np.log(eps).mean()
+    return value

@@ -237,6 +237,15 @@ class LossyCompression:
             t = t + self.relative_noise * np.abs(t) * generator.standard_normal(t.shape)
         return compress_pca(t, self.layer_dims)
 
+    def _class_inputs_of(self, members: NDArray[np.bool_]) -> FloatArray:
+        """Return the class's X~ rows standardised for KSG (the same at every capture: cached)."""
+        from infolens.estimators._knn import standardize_knn
+
+        key = members.tobytes()
+        if key not in self._class_inputs:
+            self._class_inputs[key] = standardize_knn(check_array(self.inputs[members]))
+        return self._class_inputs[key]
+
     def _class_information(self, members: NDArray[np.bool_], t_y: FloatArray, what: str) -> float:
         """I(X~;T~ | Y = y): KSG (k neighbours, columns standardised) on the class's rows.
 
@@ -250,14 +259,49 @@ class LossyCompression:
         try:
             # KSG standardises each argument on its own: the X~ part is standardised once
             # per class and cached (same values as standardizing at every call)
-            key = members.tobytes()
-            if key not in self._class_inputs:
-                self._class_inputs[key] = standardize_knn(check_array(self.inputs[members]))
             t_y = standardize_knn(check_array(t_y, name="t"))
             estimator = KSGEstimator(k=self.k, standardize=False)
-            return estimator.mutual_information(self._class_inputs[key], t_y).value
+            return estimator.mutual_information(self._class_inputs_of(members), t_y).value
         except (InvalidInputError, ValueError) as err:
             raise InvalidInputError(f"LossyCompression ({what}): {err}") from None
+
+    def _per_class(
+        self, codes: FloatArray, groups: IntArray, labels: IntArray
+    ) -> tuple[list[float], list[float]]:
+        """Return h(T~ | Y = y) and I(X~;T~ | Y = y) of every class, in the order of ``labels``.
+
+        Each class is searched alone, but all in one kernel call per quantity: a group column
+        (:func:`~infolens.estimators._knn.group_column`) keeps every neighbour within its
+        class, so the values are bit for bit those of :meth:`_entropy` and
+        :meth:`_class_information` class by class (tested), which this calls instead for any
+        class where a shortcut value would not be defined (a constant column or repeated rows:
+        there the estimators raise or break ties).
+        """
+        from infolens.estimators._knn import group_column, ksg_terms, kth_neighbor, standardize_knn
+        from infolens.estimators.kl import kl_entropy
+
+        masks = [groups == g for g in range(len(labels))]
+        sizes = np.bincount(groups).astype(np.float64)[groups]
+        eps, _ = kth_neighbor(np.hstack([codes, group_column(groups, [codes])]), self.k)
+        xs, ts = np.empty_like(self.inputs), np.empty_like(codes)
+        for members in masks:
+            xs[members] = self._class_inputs_of(members)
+            ts[members] = standardize_knn(codes[members])
+        column = group_column(groups, [xs, ts])
+        terms, rho = ksg_terms(np.hstack([xs, column]), np.hstack([ts, column]), None, k=self.k,
+                               n_jobs=-1, backend="auto", sizes=sizes)  # fmt: skip
+        entropies, informations = [], []
+        for label, members in zip(labels, masks, strict=True):
+            block, what = codes[members], f"class {label}"
+            if (eps[members] > 0).all() and (np.ptp(block, axis=0) > 0).all():
+                entropies.append(float(kl_entropy(eps[members], block.shape[1], self.k, "max")))
+            else:
+                entropies.append(self._entropy(block, f"{what}, layer"))
+            if (rho[members] > 0).all():
+                informations.append(float(terms[members].mean()))
+            else:
+                informations.append(self._class_information(members, block, what))
+        return entropies, informations
 
     def estimate(self, t: FloatArray, y: IntArray, *, rng: RNGLike = None) -> LayerInformation:
         """Return the layer's information in nats; the layer noise is drawn from ``rng``.
@@ -307,13 +351,12 @@ class LossyCompression:
                 f"{int(labels[small][0])} has {int(counts[small][0])}."
             )
         h_t = self._entropy(codes, "layer")
+        entropies, informations = self._per_class(codes, np.searchsorted(labels, y), labels)
         h_t_given_y = conditional = 0.0
-        for label, count in zip(labels, counts, strict=True):
-            members = y == label
+        for count, h_class, i_class in zip(counts, entropies, informations, strict=True):
             weight = count / len(codes)
-            what = f"class {label}"
-            h_t_given_y += weight * self._entropy(codes[members], f"{what}, layer")
-            conditional += weight * self._class_information(members, codes[members], what)
+            h_t_given_y += weight * h_class
+            conditional += weight * i_class
         i_ty, conditional = float(h_t - h_t_given_y), float(conditional)
         clipped = max(conditional, 0.0)  # the sum over classes, not each class's term
         out: dict[str, Any] = {

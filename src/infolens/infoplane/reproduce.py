@@ -68,7 +68,7 @@ def _tishby_criteria(curves: dict[str, Curves]) -> dict[str, Any]:
     checks: dict[str, Any] = {}
     for layer, need in ((layers[-2], 4.0), (layers[-1], 2.0)):
         c = compression(tanh[layer])
-        checks[f"layer {layer} rises then falls by >= {need} bits"] = {
+        checks[f"{layer} rises then falls by >= {need} bits"] = {
             "rise_bits": c["rise"],
             "drop_bits": c["drop"],
             "peak_epoch": c["peak_epoch"],
@@ -359,7 +359,7 @@ def _reproduce(
     progress: ProgressCallback | None,
 ) -> dict[str, Any]:
     from infolens.infoplane.report import write_report
-    from infolens.infoplane.tishby import load_var_u
+    from infolens.infoplane.tishby import layer_labels, load_var_u
 
     spec = REPRODUCTIONS[name]
     if not isinstance(spec, Reproduction):  # pragma: no cover - dispatched in reproduce()
@@ -422,7 +422,9 @@ def _reproduce(
                 )
             records = store.records(f"{name}/{panel.activation}", estimator=panel.estimator)
             mine = [r for r in records if r.seed in seed_list]
-            curves[panel.label] = seed_mean_curves(mine, estimator=panel.estimator)
+            label_of = layer_labels(panel.activation)
+            layers = seed_mean_curves(mine, estimator=panel.estimator).items()
+            curves[panel.label] = {label_of.get(name, name): c for name, c in layers}
     checks = spec.criteria(curves)
     summary = {
         "reproduction": name,

@@ -82,6 +82,20 @@ class TishbyNet(nn.Sequential):
         return [str(i) for i in range(1, len(self), 2)]
 
 
+def layer_labels(activation: str) -> dict[str, str]:
+    """Return the human label of each layer T_1..T_6, keyed by its module name.
+
+    E.g. ``{"1": "T1 (Tanh, 10)", ..., "11": "T6 (Softmax, 2)"}``, in the tracker's
+    ``"name (Activation, width)"`` form: what criteria, plots and reports show. The records
+    and saved activations stay keyed by module name, so earlier runs resume unchanged.
+    """
+    kinds = [ACTIVATIONS[activation].__name__] * (len(WIDTHS) - 2) + ["Softmax"]
+    return {
+        str(2 * i + 1): f"T{i + 1} ({kind}, {width})"
+        for i, (kind, width) in enumerate(zip(kinds, WIDTHS[1:], strict=True))
+    }
+
+
 @dataclass(frozen=True, kw_only=True)
 class TrainingConfig:
     """Settings of one run (the IDNNs/ibsgd code-level settings by default).
