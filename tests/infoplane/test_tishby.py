@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from infolens.exceptions import InvalidParameterError
 from infolens.infoplane.tishby import DEFAULT_DATA_CANDIDATES, TishbyNet, layer_labels, load_var_u
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "var_u.mat"
@@ -65,6 +66,8 @@ def test_network_has_the_12_10_7_5_4_3_2_shape() -> None:
         out = torch.nn.Sequential(*list(net)[: int(name) + 1])(x)
         assert label == f"T{int(name) // 2 + 1} ({type(net[int(name)]).__name__}, {out.shape[1]})"
     assert layer_labels("relu")["9"] == "T5 (ReLU, 3)"
+    with pytest.raises(InvalidParameterError, match="Unknown activation 'sigmoid'"):
+        layer_labels("sigmoid")
 
 
 def _run(run: Path, epochs: int) -> subprocess.Popen[bytes]:

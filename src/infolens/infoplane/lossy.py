@@ -268,9 +268,12 @@ class LossyCompression:
             raise InvalidInputError(f"LossyCompression ({what}): {err}") from None
 
     def _per_class(
-        self, codes: FloatArray, groups: IntArray, labels: IntArray
+        self, codes: FloatArray, groups: IntArray, labels: IntArray, counts: IntArray
     ) -> tuple[list[float], list[float]]:
         """Return h(T~ | Y = y) and I(X~;T~ | Y = y) of every class, in the order of ``labels``.
+
+        ``groups`` are the rows' class indices into ``labels``, ``counts`` the class sizes
+        (``np.unique(y, return_inverse=True, return_counts=True)``).
 
         Each class is searched alone, but all in one kernel call per quantity: a group column
         (:func:`~infolens.estimators._knn.group_column`) keeps every neighbour within its
@@ -283,7 +286,7 @@ class LossyCompression:
         from infolens.estimators.kl import kl_entropy
 
         masks = [groups == g for g in range(len(labels))]
-        sizes = np.bincount(groups).astype(np.float64)[groups]
+        sizes = counts.astype(np.float64)[groups]
         eps, _ = kth_neighbor(np.hstack([codes, group_column(groups, [codes])]), self.k)
         xs, ts = np.empty_like(self.inputs), np.empty_like(codes)
         for members in masks:
@@ -345,7 +348,7 @@ class LossyCompression:
         if codes.shape[1] == 0:  # a constant layer: no information
             zero = {"i_xt": 0.0, "i_ty": 0.0, "i_xt_given_y": 0.0, "i_xt_given_y_raw": 0.0}
             return zero | {"clipped": False} | ({"i_xt_marginal": 0.0} if marginal else {})
-        labels, counts = np.unique(y, return_counts=True)
+        labels, groups, counts = np.unique(y, return_inverse=True, return_counts=True)
         small = counts <= self.k
         if small.any():
             raise InvalidInputError(
@@ -353,7 +356,7 @@ class LossyCompression:
                 f"{int(labels[small][0])} has {int(counts[small][0])}."
             )
         h_t = self._entropy(codes, "layer")
-        entropies, informations = self._per_class(codes, np.searchsorted(labels, y), labels)
+        entropies, informations = self._per_class(codes, groups, labels, counts)
         h_t_given_y = conditional = 0.0
         for count, h_class, i_class in zip(counts, entropies, informations, strict=True):
             weight = count / len(codes)

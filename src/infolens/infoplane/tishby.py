@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from infolens._typing import FloatArray, IntArray
+from infolens._validation import check_choice
 from infolens.exceptions import InvalidInputError, InvalidParameterError
 from infolens.infoplane.tracker import InformationPlane
 
@@ -89,6 +90,7 @@ def layer_labels(activation: str) -> dict[str, str]:
     ``"name (Activation, width)"`` form: what criteria, plots and reports show. The records
     and saved activations stay keyed by module name, so earlier runs resume unchanged.
     """
+    check_choice(activation, ACTIVATIONS, name="activation")
     kinds = [ACTIVATIONS[activation].__name__] * (len(WIDTHS) - 2) + ["Softmax"]
     return {
         str(2 * i + 1): f"T{i + 1} ({kind}, {width})"
